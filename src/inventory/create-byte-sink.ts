@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+
+/** A file being written, with its size and SHA-256 computed from the bytes as they go out. */
+export interface ByteSink {
+  /** Resolves once the chunk is handed to the file stream and the stream is below its high-water mark. */
+  write(chunk: string | Uint8Array): Promise<void>;
+  /** Flushes and closes the file. */
+  end(): Promise<{ bytes: number; sha256: string }>;
+  /** Closes the file without flushing what is pending; the caller removes it. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * Opens `path` for writing (it must not exist: `wx`). Every `write` awaits `'drain'` when the stream
+ * is full, so the memory in flight stays at the stream's high-water mark whatever the record count.
+ */
+export function createByteSink(path: string): ByteSink {
+  const stream = createWriteStream(path, { flags: 'wx' });
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let failure: Error | undefined;
+  // An fs stream error with no listener would crash the process; keep it and throw it from the next call.
+  stream.on('error', (error) => {
+    failure ??= error;
+  });
+
+  const closed = async (): Promise<void> => {
+    if (!stream.closed) await once(stream, 'close').catch(() => undefined);
+  };
+
+  return {
+    async write(chunk) {
+      if (failure) throw failure;
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      hash.update(buffer);
+      bytes += buffer.byteLength;
+      if (!stream.write(buffer)) await drained(stream);
+      if (failure) throw failure;
+    },
+    async end() {
+      if (failure) throw failure;
+      await new Promise<void>((resolve, reject) => {
+        stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+      });
+      await closed();
+      if (failure) throw failure;
+      return { bytes, sha256: hash.digest('hex') };
+    },
+    async destroy() {
+      stream.destroy();
+      await closed();
+    },
+  };
+}
+
+/** Waits for `'drain'`, or for the stream to fail or close (then the caller's next check throws). */
+function drained(stream: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', done);
+  });
+}

@@ -1,0 +1,103 @@
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import { InternalError } from '../errors.js';
+import { ColumnCollector } from './column-collector.js';
+import type { ColumnPlan, CsvOptions } from './column-plan.js';
+import { createByteSink } from './create-byte-sink.js';
+import { encodeCsvValue } from './encode-csv-value.js';
+import type { EntityFileResult, EntityWriter } from './entity-writer.js';
+import { serialiseRecord } from './serialise-record.js';
+
+/**
+ * CSV, RFC 4180: UTF-8 (byte order mark only with `bom: true`), CRLF after every record, a field is
+ * quoted when it holds `,`, `"`, CR or LF, and a quote inside it is doubled. The header row is always
+ * written, even with no records. Cells follow `encodeCsvValue`; columns follow `ColumnPlan`.
+ *
+ * The extra columns are known only once every record has been seen, so records go to a spool file
+ * (`.<file>.spool`, NDJSON, beside the target) and the CSV is produced from it at `close()`, streaming
+ * both ways: memory stays flat whatever the count. The spool is removed at `close()` and `abort()`.
+ */
+export function createCsvWriter(options: {
+  dir: string;
+  entity: string;
+  file: string;
+  columns: ColumnPlan | undefined;
+  csv: CsvOptions | undefined;
+}): EntityWriter {
+  const { entity, file } = options;
+  const path = join(options.dir, file);
+  const spoolPath = join(options.dir, `.${file}.spool`);
+  const formulaProtection = options.csv?.formulaProtection ?? true;
+  const bom = options.csv?.bom ?? false;
+  const collector = new ColumnCollector(options.columns);
+  const spool = createByteSink(spoolPath);
+  let target: ReturnType<typeof createByteSink> | undefined;
+  let count = 0;
+  let state: 'open' | 'closed' | 'aborted' = 'open';
+
+  const cell = (value: unknown): string => encodeCsvValue(value, { formulaProtection });
+
+  return {
+    async write(record) {
+      if (state !== 'open') throw new InternalError(`The ${entity} writer is ${state}: no more records.`);
+      const text = serialiseRecord(entity, record);
+      collector.observe(record);
+      count += 1;
+      await spool.write(`${text}\n`);
+    },
+    async close(): Promise<EntityFileResult> {
+      if (state !== 'open') throw new InternalError(`The ${entity} writer is already ${state}.`);
+      state = 'closed';
+      await spool.end();
+      const columns = collector.columns();
+      const sink = createByteSink(path);
+      target = sink;
+      async function* rows(): AsyncGenerator<string[]> {
+        yield columns.map((column) => cell(column.name));
+        const lines = createInterface({ input: createReadStream(spoolPath), crlfDelay: Infinity });
+        for await (const line of lines) {
+          if (line === '') continue;
+          const record = JSON.parse(line) as Record<string, unknown>;
+          yield columns.map((column) => cell(column.read(record)));
+        }
+      }
+      await pipeline(
+        rows,
+        // quoted_match: csv-stringify only quotes the record delimiter as a whole, not a lone CR or LF.
+        stringify({
+          bom,
+          delimiter: ',',
+          quote: '"',
+          escape: '"',
+          record_delimiter: '\r\n',
+          quoted_match: /[\r\n]/,
+        }),
+        async (chunks: AsyncIterable<Buffer | string>) => {
+          for await (const chunk of chunks) await sink.write(chunk);
+        },
+      );
+      const { bytes, sha256 } = await sink.end();
+      await rm(spoolPath, { force: true });
+      return {
+        entity,
+        file,
+        format: 'csv',
+        count,
+        bytes,
+        sha256,
+        columns: columns.map((column) => column.name),
+      };
+    },
+    async abort() {
+      state = 'aborted';
+      await spool.destroy();
+      await target?.destroy();
+      await rm(spoolPath, { force: true });
+      await rm(path, { force: true });
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InternalError } from '../errors.js';
+import { createByteSink } from './create-byte-sink.js';
+import type { EntityFileResult, EntityWriter } from './entity-writer.js';
+import { serialiseRecord } from './serialise-record.js';
+
+/**
+ * `json`: one array per file, one record per line inside it (`[\n{…},\n{…}\n]\n`; `[]\n` when empty).
+ * `ndjson`: one record per line, each line ending with `\n`; an empty file when there are none.
+ * Both are UTF-8 without a byte order mark, with `JSON.stringify`'s escaping and nothing else.
+ */
+export function createJsonWriter(options: {
+  dir: string;
+  entity: string;
+  file: string;
+  format: 'json' | 'ndjson';
+}): EntityWriter {
+  const { entity, file, format } = options;
+  const path = join(options.dir, file);
+  const sink = createByteSink(path);
+  let count = 0;
+  let state: 'open' | 'closed' | 'aborted' = 'open';
+
+  return {
+    async write(record) {
+      if (state !== 'open') throw new InternalError(`The ${entity} writer is ${state}: no more records.`);
+      const text = serialiseRecord(entity, record);
+      // The separator is chosen before the first await so that unawaited writes still come out in order.
+      const chunk = format === 'ndjson' ? `${text}\n` : `${count === 0 ? '[\n' : ',\n'}${text}`;
+      count += 1;
+      await sink.write(chunk);
+    },
+    async close(): Promise<EntityFileResult> {
+      if (state !== 'open') throw new InternalError(`The ${entity} writer is already ${state}.`);
+      state = 'closed';
+      if (format === 'json') await sink.write(count === 0 ? '[]\n' : '\n]\n');
+      const { bytes, sha256 } = await sink.end();
+      return { entity, file, format, count, bytes, sha256 };
+    },
+    async abort() {
+      state = 'aborted';
+      await sink.destroy();
+      await rm(path, { force: true });
+    },
+  };
+}
