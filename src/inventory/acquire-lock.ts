@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { LockedError } from '../errors.js';
+import { isProcessAlive } from './is-process-alive.js';
+import { profileDir } from './profile-dir.js';
+
+export const LOCK_FILE = '.lock';
+
+/** What `<outputDir>/<profile>/.lock` holds. */
+export const lockInfoSchema = z
+  .object({
+    pid: z.number().int().positive(),
+    hostname: z.string(),
+    startedAt: z.string(),
+    /** The command name, e.g. `sync` (never the whole command line: it could hold a secret). */
+    command: z.string(),
+    /** Random, so a holder recognises its own lock even after its pid was recycled. */
+    token: z.string().optional(),
+  })
+  .loose();
+export type LockInfo = z.infer<typeof lockInfoSchema>;
+
+export interface AcquireLockOptions {
+  /** The output folder; the lock is `<dir>/<profile>/.lock`. */
+  dir: string;
+  profile: string;
+  /** @default 'sync' */
+  command?: string;
+  /** @default new Date() */
+  now?: Date;
+  /**
+   * How long a lock file that cannot be parsed is still taken for one being written (a run between
+   * creating and filling it). Older than that, it is stale and taken over.
+   * @default 10_000
+   */
+  unreadableGraceMs?: number;
+}
+
+export interface ProfileLock {
+  readonly path: string;
+  readonly info: LockInfo;
+  /** Removes the lock file if it is still ours. Safe to call more than once. */
+  release(): Promise<void>;
+  /** The same, synchronously: for `process.on('exit')`, which cannot wait. */
+  releaseSync(): void;
+}
+
+/**
+ * Takes the lock of a profile so that two runs never write the same profile at once.
+ *
+ * The lock file is created with `open(…, 'wx')`, which fails if it exists. An existing lock is stale
+ * when it names a pid on this host that is no longer running (`process.kill(pid, 0)` gives ESRCH), or
+ * cannot be parsed and is older than `unreadableGraceMs`; a stale lock is taken over. A lock from
+ * another host cannot be checked and always counts as held. Otherwise: `LockedError`, naming the pid,
+ * host and start time.
+ *
+ * The lock is released by `release()` (call it in a `finally`) and, as a safety net, when the process
+ * exits normally. A kill -9 leaves the file behind; the next run sees its pid gone and takes it over.
+ */
+export async function acquireLock(options: AcquireLockOptions): Promise<ProfileLock> {
+  const base = profileDir(options.dir, options.profile);
+  const path = join(base, LOCK_FILE);
+  const graceMs = options.unreadableGraceMs ?? 10_000;
+  const info: LockInfo = {
+    pid: process.pid,
+    hostname: hostname(),
+    startedAt: (options.now ?? new Date()).toISOString(),
+    command: options.command ?? 'sync',
+    token: randomBytes(16).toString('hex'),
+  };
+  await mkdir(base, { recursive: true });
+
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(path, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const current = await readLock(path);
+      if (!current) continue; // released in the meantime: try again
+      if (current.info ? isHeld(current.info) : Date.now() - current.mtimeMs < graceMs) {
+        throw lockedError(options.profile, path, current.info);
+      }
+      await takeOverStaleLock(path, current.raw);
+      continue;
+    }
+    try {
+      await handle.writeFile(`${JSON.stringify(info, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return createLockHandle(path, info);
+  }
+  throw lockedError(options.profile, path, (await readLock(path))?.info);
+}
+
+function createLockHandle(path: string, info: LockInfo): ProfileLock {
+  const isOurs = (raw: string | undefined): boolean => {
+    const parsed = raw === undefined ? undefined : parseLock(raw);
+    return parsed?.token !== undefined && parsed.token === info.token;
+  };
+  const onExit = (): void => lock.releaseSync();
+  const lock: ProfileLock = {
+    path,
+    info,
+    async release() {
+      process.off('exit', onExit);
+      const raw = await readFile(path, 'utf8').catch(() => undefined);
+      if (isOurs(raw)) await rm(path, { force: true });
+    },
+    releaseSync() {
+      process.off('exit', onExit);
+      let raw: string | undefined;
+      try {
+        raw = readFileSync(path, 'utf8');
+      } catch {
+        return;
+      }
+      if (!isOurs(raw)) return;
+      try {
+        unlinkSync(path);
+      } catch {
+        // Already gone: nothing to release.
+      }
+    },
+  };
+  process.on('exit', onExit);
+  return lock;
+}
+
+function isHeld(info: LockInfo): boolean {
+  return info.hostname !== hostname() || isProcessAlive(info.pid);
+}
+
+async function readLock(
+  path: string,
+): Promise<{ raw: string; info?: LockInfo; mtimeMs: number } | undefined> {
+  try {
+    const [raw, stats] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    return { raw, info: parseLock(raw), mtimeMs: stats.mtimeMs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function parseLock(raw: string): LockInfo | undefined {
+  try {
+    const parsed = lockInfoSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes the lock at `path` if it still holds `staleRaw`, without ever removing a fresh one that
+ * another run put there after `staleRaw` was read: move it aside under a private name, check it
+ * is still the stale content, and put it back if another run replaced it in the meantime. `link` puts it
+ * back only if the name is still free. (Three runs racing within the same microseconds could still both
+ * win; runs started by hand or by a scheduler never come that close.)
+ */
+export async function takeOverStaleLock(path: string, staleRaw: string): Promise<void> {
+  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const movedRaw = await readFile(aside, 'utf8').catch(() => undefined);
+  if (movedRaw !== staleRaw) await link(aside, path).catch(() => undefined);
+  await rm(aside, { force: true });
+}
+
+function lockedError(profile: string, path: string, holder: LockInfo | undefined): LockedError {
+  const who = holder
+    ? `pid ${holder.pid} on host ${holder.hostname}, started ${holder.startedAt} (${holder.command})`
+    : 'a run whose lock file is still being written';
+  return new LockedError(`Another okta-connector run is using profile "${profile}": ${who}.`, {
+    hint: `Wait for it to finish. If that process is no longer running, delete ${path} and try again.`,
+  });
+}
