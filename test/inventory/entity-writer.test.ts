@@ -168,6 +168,17 @@ describe('csv', () => {
     expect(bytes.toString('utf8')).toBe('a,b,c,d,e\r\n"x\ry","x\ny","p,q","say ""hi""",plain\r\n');
   });
 
+  it('writes the example of docs/output-formats.md exactly', async () => {
+    const records = [
+      { id: '00u1', note: 'say "hi", then\nleave' },
+      { id: '00u2', note: '=HYPERLINK("x")' },
+    ];
+    const { bytes } = await writeAll('csv', records, { columns: { fixed: ['id', 'note'] } });
+    expect(bytes.toString('utf8')).toBe(
+      'id,note\r\n00u1,"say ""hi"", then\nleave"\r\n00u2,"\'=HYPERLINK(""x"")"\r\n',
+    );
+  });
+
   it('writes the header row when there are no records', async () => {
     const { bytes, result } = await writeAll('csv', [], { columns: plan });
     expect(bytes.toString('utf8')).toBe(
