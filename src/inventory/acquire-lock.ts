@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { LockedError } from '../errors.js';
 import { isProcessAlive } from './is-process-alive.js';
 import { profileDir } from './profile-dir.js';
 
 export const LOCK_FILE = '.lock';
+
+/** How long to wait while another run is taking a stale lock over (it holds `.lock.takeover`). */
+const TAKEOVER_RETRY_MS = 20;
 
 /** What `<outputDir>/<profile>/.lock` holds. */
 export const lockInfoSchema = z
@@ -74,7 +78,7 @@ export async function acquireLock(options: AcquireLockOptions): Promise<ProfileL
   };
   await mkdir(base, { recursive: true });
 
-  for (let attempt = 0; attempt < 10; attempt += 1) {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
     let handle: Awaited<ReturnType<typeof open>>;
     try {
       handle = await open(path, 'wx');
@@ -85,7 +89,7 @@ export async function acquireLock(options: AcquireLockOptions): Promise<ProfileL
       if (current.info ? isHeld(current.info) : Date.now() - current.mtimeMs < graceMs) {
         throw lockedError(options.profile, path, current.info);
       }
-      await takeOverStaleLock(path, current.raw);
+      if (!(await takeOverStaleLock(path, current.raw, graceMs))) await delay(TAKEOVER_RETRY_MS);
       continue;
     }
     try {
@@ -159,23 +163,34 @@ function parseLock(raw: string): LockInfo | undefined {
 }
 
 /**
- * Removes the lock at `path` if it still holds `staleRaw`, without ever removing a fresh one that
- * another run put there after `staleRaw` was read: move it aside under a private name, check it
- * is still the stale content, and put it back if another run replaced it in the meantime. `link` puts it
- * back only if the name is still free. (Three runs racing within the same microseconds could still both
- * win; runs started by hand or by a scheduler never come that close.)
+ * Removes the lock at `path` if it still holds `staleRaw`, and never a fresh lock another run created
+ * after `staleRaw` was read. Takers serialise on `<path>.takeover` (created with `wx`): only its holder
+ * may delete the lock, and a fresh lock can only appear once the stale one is gone, so the check and
+ * the removal cannot be overtaken. Returns false when another run is taking over (try again shortly).
+ * A `.takeover` file older than `graceMs` was left by a run that died mid-takeover and is removed.
  */
-export async function takeOverStaleLock(path: string, staleRaw: string): Promise<void> {
-  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+export async function takeOverStaleLock(path: string, staleRaw: string, graceMs = 10_000): Promise<boolean> {
+  const mutex = `${path}.takeover`;
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    await rename(path, aside);
+    handle = await open(mutex, 'wx');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const age = await stat(mutex).then(
+      (stats) => Date.now() - stats.mtimeMs,
+      () => 0,
+    );
+    if (age > graceMs) await rm(mutex, { force: true });
+    return false;
   }
-  const movedRaw = await readFile(aside, 'utf8').catch(() => undefined);
-  if (movedRaw !== staleRaw) await link(aside, path).catch(() => undefined);
-  await rm(aside, { force: true });
+  try {
+    await handle.close();
+    const raw = await readFile(path, 'utf8').catch(() => undefined);
+    if (raw === staleRaw) await rm(path, { force: true });
+    return true;
+  } finally {
+    await rm(mutex, { force: true });
+  }
 }
 
 function lockedError(profile: string, path: string, holder: LockInfo | undefined): LockedError {

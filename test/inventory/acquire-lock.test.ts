@@ -104,7 +104,7 @@ describe('acquireLock', () => {
       command: 'sync',
     });
     const attempts = await Promise.allSettled(
-      Array.from({ length: 5 }, () => acquireLock({ dir, profile: 'prod' })),
+      Array.from({ length: 8 }, () => acquireLock({ dir, profile: 'prod' })),
     );
     const won = attempts.filter((attempt) => attempt.status === 'fulfilled');
     expect(won).toHaveLength(1);
@@ -133,6 +133,21 @@ describe('acquireLock', () => {
     expect(JSON.parse(await readFile(lockFile, 'utf8')).token).toBe(fresh.info.token);
     expect(await readdir(join(dir, 'prod'))).toStrictEqual(['.lock']);
     await expect(acquireLock({ dir, profile: 'prod' })).rejects.toThrow(LockedError);
+  });
+
+  it('clears a takeover marker left by a run that died while taking a stale lock over', async () => {
+    await writeLock({
+      pid: deadPid(),
+      hostname: hostname(),
+      startedAt: '2026-11-29T15:00:00Z',
+      command: 'sync',
+    });
+    await writeFile(`${lockFile}.takeover`, '');
+    const old = new Date(Date.now() - 60_000);
+    await utimes(`${lockFile}.takeover`, old, old);
+    const lock = await acquireLock({ dir, profile: 'prod' });
+    cleanups.push(() => lock.release());
+    expect(await readdir(join(dir, 'prod'))).toStrictEqual(['.lock']);
   });
 
   it('release removes the lock only while it is still ours', async () => {
