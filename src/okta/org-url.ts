@@ -75,6 +75,11 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export function parseOrgUrl(input: string | undefined): OrgUrl {
   const raw = (input ?? '').trim();
   if (raw === '') throw invalid('The Okta domain is empty.');
+  // A pasted API token must not be echoed back in the message.
+  if (/^00[\w-]{30,}$/.test(raw)) throw invalid('The Okta domain looks like an API token, not a domain.');
+  if (/^\$\{?[A-Za-z_]\w*\}?$/.test(raw)) {
+    throw invalid(`The Okta domain "${raw}" is an environment variable that was not expanded.`);
+  }
   if (/[{}]|youroktadomain/i.test(raw)) {
     throw invalid(`"${raw}" is the placeholder from Okta's documentation, not your domain.`);
   }
@@ -83,6 +88,15 @@ export function parseOrgUrl(input: string | undefined): OrgUrl {
     throw invalid(
       `The Okta domain "${raw}" contains "://" more than once.`,
       `Enter just the host, e.g. acme.okta.com.`,
+    );
+  }
+
+  // `https:/acme.okta.com`, `https:acme.okta.com`: a scheme without both slashes.
+  if (/^https?:(?!\/\/)/i.test(raw)) {
+    const fixed = raw.replace(/^(https?):\/?/i, '$1://');
+    throw invalid(
+      `"${raw}" is a malformed URL.`,
+      `Did you mean ${fixed}? Or enter just the host, e.g. acme.okta.com.`,
     );
   }
 
@@ -106,7 +120,8 @@ export function parseOrgUrl(input: string | undefined): OrgUrl {
   } catch {
     throw invalid(`"${raw}" is not a valid host name.`);
   }
-  const hostname = url.hostname;
+  // A fully qualified name may end with a dot (`acme.okta.com.`); the org's certificate does not.
+  const hostname = url.hostname.endsWith('.') ? url.hostname.slice(0, -1) : url.hostname;
   const loopback = isLoopbackHost(hostname);
 
   if (loopback) {
