@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Output formats a snapshot can be written in. */
+export const OUTPUT_FORMATS = ['json', 'ndjson', 'csv'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export const outputFormatSchema = z.enum(OUTPUT_FORMATS);
+
+/** Profile names are also folder names under the output directory, so keep them filesystem-safe. */
+export const PROFILE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const profileNameSchema = z.string().regex(PROFILE_NAME_PATTERN);
+
+/**
+ * One profile in the config file. Every field is optional on disk (a hand-edited profile may lack a
+ * token and get it from `OKTA_CLIENT_TOKEN`); unknown fields are kept for newer versions.
+ */
+export const profileSchema = z
+  .object({
+    /** Okta domain as saved by configure: a host (`acme.okta.com`) or, on loopback, an `http://` origin. */
+    domain: z.string().min(1).optional(),
+    token: z.string().min(1).optional(),
+    /** Absolute path. */
+    outputDir: z.string().min(1).optional(),
+    format: outputFormatSchema.optional(),
+    /** `hourly`, `daily`, `weekly` or a 5-field cron expression. */
+    schedule: z.string().min(1).optional(),
+  })
+  .loose();
+export type Profile = z.infer<typeof profileSchema>;
+
+export const configFileSchema = z
+  .object({
+    profiles: z.record(profileNameSchema, profileSchema).default({}),
+  })
+  .loose();
+export type ConfigFile = z.infer<typeof configFileSchema>;
