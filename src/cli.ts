@@ -1,0 +1,376 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { configure, renderConfigureResult } from './commands/configure.js';
+import { renderTestConnection, testConnection } from './commands/test-connection.js';
+import { PROFILE_NAME_PATTERN } from './config/schema.js';
+import { ExitCode, type ExitCodeValue, toConnectorError, UsageError } from './errors.js';
+import { NetworkError, OktaError } from './okta/errors.js';
+import { createIo, type Env, type InputStream, type Io, type OutputStream } from './ui/io.js';
+import { redact } from './ui/redact.js';
+import { VERSION } from './version.js';
+
+/**
+ * The command line: commander wiring, global options, and the one place that turns an error into
+ * a message and an exit code. Commands are plain async functions `(options, io) => result`; this
+ * file builds their options, calls them, and prints their result (human or `--json`).
+ */
+
+/** Where the CLI reads and writes. `process.*` in production, capture streams in tests. */
+export interface CliContext {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: InputStream;
+  env: Env;
+  cwd: string;
+}
+
+/** Options every command accepts, before or after the command name. */
+export interface GlobalOptions {
+  profile: string;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+}
+
+/** What a command's block hands back to be printed. */
+export interface CommandOutput {
+  /** The `--json` document. */
+  json: unknown;
+  /** Human output (stdout for results, the Io's logger for messages). */
+  human: () => void;
+  /** @default ExitCode.Success */
+  exitCode?: ExitCodeValue;
+}
+
+/** One line per exit code for the top-level help; keyed by ExitCode so a new code must be described here. */
+const EXIT_CODE_HELP: Record<keyof typeof ExitCode, string> = {
+  Success: 'success',
+  Internal: 'unexpected error (a bug: please report it)',
+  Usage: 'bad command-line usage',
+  Config: 'missing or invalid configuration (domain, token, config file, output directory)',
+  Auth: 'Okta rejected the API token (401)',
+  Permission: "the token's admin may not read data sync needs (403)",
+  Network: 'Okta could not be reached (DNS, TLS, proxy, timeout)',
+  RateLimit: 'rate limit did not recover',
+  OktaApi: 'unexpected answer from Okta',
+  Partial: 'finished, but some optional data is missing',
+  Locked: 'another sync of the profile is running',
+  Interrupted: 'interrupted (Ctrl-C, SIGTERM)',
+};
+
+function helpSection(title: string, rows: Array<[string, string]>): string {
+  const width = Math.max(...rows.map(([term]) => term.length)) + 2;
+  return `\n${title}:\n${rows.map(([term, text]) => `  ${term.padEnd(width)}${text}`).join('\n')}\n`;
+}
+
+/** `Examples:` block for `--help`; lines starting with `#` are comments, others get a `$ ` prompt. */
+function examples(lines: string[]): string {
+  const body = lines.map((line) => (line === '' ? '' : line.startsWith('#') ? `  ${line}` : `  $ ${line}`));
+  return `\nExamples:\n${body.join('\n')}\n`;
+}
+
+const TOP_LEVEL_HELP = [
+  examples([
+    '# Set up a profile interactively, then check it',
+    'okta-connector configure',
+    'okta-connector test-connection',
+    '',
+    "# No config file: the Okta SDKs' environment variables are enough",
+    'export OKTA_CLIENT_ORGURL=acme.okta.com OKTA_CLIENT_TOKEN="$(cat ~/.okta-token)"',
+    'okta-connector test-connection --json',
+  ]),
+  helpSection('Environment', [
+    ['OKTA_CLIENT_ORGURL', 'Okta domain (overrides the profile; --domain overrides it)'],
+    ['OKTA_CLIENT_TOKEN', 'API token (overrides the profile; --token-stdin overrides it)'],
+    ['OKTA_CONNECTOR_OUTPUT_DIR', 'output directory (overrides the profile)'],
+    ['OKTA_CONNECTOR_FORMAT', 'output format: json, ndjson or csv (overrides the profile)'],
+    ['OKTA_CONNECTOR_CONFIG_DIR', 'folder of config.json (default: the platform config folder)'],
+    ['NODE_EXTRA_CA_CERTS', "PEM file of extra CAs (a TLS-inspecting proxy's root)"],
+    ['NO_COLOR', 'no colours'],
+  ]),
+  helpSection(
+    'Exit codes',
+    (Object.keys(ExitCode) as Array<keyof typeof ExitCode>).map((name) => [
+      String(ExitCode[name]),
+      EXIT_CODE_HELP[name],
+    ]),
+  ),
+].join('');
+
+interface RunState {
+  io: Io | undefined;
+  exitCode: ExitCodeValue;
+}
+
+/** Global flags as far as they can be read without commander, to print an error that happened while parsing. */
+function sniffGlobalOptions(argv: string[]): Omit<GlobalOptions, 'profile'> {
+  const end = argv.indexOf('--');
+  const args = end === -1 ? argv : argv.slice(0, end);
+  return {
+    json: args.includes('--json'),
+    quiet: args.includes('--quiet') || args.includes('-q'),
+    verbose: args.includes('--verbose'),
+    color: !args.includes('--no-color'),
+  };
+}
+
+function ioFor(context: CliContext, options: Omit<GlobalOptions, 'profile'>): Io {
+  return createIo({
+    ...options,
+    stdout: context.stdout,
+    stderr: context.stderr,
+    stdin: context.stdin,
+    env: context.env,
+  });
+}
+
+/**
+ * Wraps a command's block as a commander action: creates the Io from the global flags, validates
+ * the profile name, runs the block, and prints its output as JSON or for people.
+ */
+function action<O>(
+  context: CliContext,
+  state: RunState,
+  block: (options: O & GlobalOptions, io: Io) => Promise<CommandOutput>,
+) {
+  return async (...args: unknown[]): Promise<void> => {
+    const command = args.at(-1) as Command;
+    const options = command.optsWithGlobals<O & GlobalOptions>();
+    const io = ioFor(context, options);
+    state.io = io;
+    if (!PROFILE_NAME_PATTERN.test(options.profile)) {
+      throw new UsageError(`Invalid profile name "${options.profile}".`, {
+        hint: 'Use 1 to 64 letters, digits, "-" or "_".',
+      });
+    }
+    const output = await block(options, io);
+    if (io.json) io.printJson(output.json);
+    else output.human();
+    state.exitCode = output.exitCode ?? ExitCode.Success;
+  };
+}
+
+function buildProgram(context: CliContext, state: RunState): Command {
+  const helpWidth = (stream: OutputStream) => (stream.isTTY ? Math.min(stream.columns ?? 80, 120) : 80);
+  const program = new Command('okta-connector')
+    .description(
+      'Pull a software-asset inventory (users, groups, apps, assignments, admin roles, devices, sign-in usage) out of Okta.',
+    )
+    .usage('<command> [options]')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--profile <name>', 'config profile to use', 'default')
+    .option('--json', 'print one JSON document on stdout')
+    .addOption(new Option('-q, --quiet', 'only warnings and errors on stderr'))
+    .addOption(new Option('--verbose', 'log each Okta request on stderr').conflicts('quiet'))
+    .option('--no-color', 'no colours (also: NO_COLOR, no terminal)')
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({
+      writeOut: (text) => context.stdout.write(redact(text)),
+      writeErr: (text) => context.stderr.write(redact(text)),
+      getOutHelpWidth: () => helpWidth(context.stdout),
+      getErrHelpWidth: () => helpWidth(context.stderr),
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .showSuggestionAfterError()
+    .exitOverride()
+    .addHelpText('after', TOP_LEVEL_HELP);
+
+  // Adding a command is one block: options, examples, and an action that calls the command's
+  // function and says how to print its result. `sync` goes here too.
+
+  program
+    .command('configure')
+    .summary('Save the Okta domain, API token and settings in a profile')
+    .description(
+      'Create or update a profile: interactively on a terminal, or from flags in scripts. The token is read from standard input or a hidden prompt, never from the command line, and stored in a config file only its owner can read (mode 0600).',
+    )
+    .option('--domain <host-or-url>', 'Okta domain, e.g. acme.okta.com (a pasted URL is trimmed to its host)')
+    .option('--token-stdin', 'read the API token from standard input')
+    .option('--output-dir <dir>', 'folder sync writes snapshots to (default: ~/okta-inventory)')
+    .option('--format <format>', 'snapshot format: json, ndjson or csv (default: json)')
+    .option('--schedule <when>', 'hourly, daily, weekly or a 5-field cron expression (stored for scheduling)')
+    .option('--show', 'print the profile, token masked')
+    .option('--list', 'list the profiles')
+    .option('--delete', 'delete the profile')
+    .addHelpText(
+      'after',
+      examples([
+        '# Interactive, on a terminal',
+        'okta-connector configure',
+        '',
+        '# Scripted: the token comes from stdin, never from the command line',
+        `printf '%s\\n' "$OKTA_API_TOKEN" | okta-connector configure --domain acme.okta.com --token-stdin`,
+        '',
+        '# A second org with CSV output, synced nightly',
+        'okta-connector configure --profile sandbox --domain acme.oktapreview.com --token-stdin --format csv --schedule daily < token.txt',
+        'okta-connector configure --profile sandbox --show',
+        'okta-connector configure --list',
+        'okta-connector configure --profile sandbox --delete',
+      ]),
+    )
+    .action(
+      action<ConfigureFlags>(context, state, async (options, io) => {
+        const result = await configure({ ...options, env: context.env, cwd: context.cwd }, io);
+        return { json: result, human: () => renderConfigureResult(result, io) };
+      }),
+    );
+
+  program
+    .command('test-connection')
+    .summary('Check the domain, network, token and permissions sync needs')
+    .description(
+      'Walk the checks an Okta admin needs while onboarding: the domain, DNS, TLS, that the host is an Okta org, the API token, read access to each kind of data sync collects, rate-limit headroom, clock skew and the output directory. Each failure comes with its fix. Exits 0 when sync can run, even if optional data (System Log, admin roles, devices, user schema) is not readable.',
+    )
+    .option('--domain <host-or-url>', "test this Okta domain instead of the profile's")
+    .option('--token-stdin', 'read the API token from standard input')
+    .option('--output-dir <dir>', 'check this output directory instead of the configured one')
+    .addHelpText(
+      'after',
+      examples([
+        'okta-connector test-connection',
+        'okta-connector test-connection --profile sandbox --json',
+        '',
+        '# Before configuring anything',
+        `printf '%s\\n' "$OKTA_API_TOKEN" | okta-connector test-connection --domain acme.okta.com --token-stdin`,
+      ]),
+    )
+    .action(
+      action<TestConnectionFlags>(context, state, async (options, io) => {
+        const report = await testConnection({ ...options, env: context.env, cwd: context.cwd }, io);
+        return { json: report, human: () => renderTestConnection(report, io), exitCode: report.exitCode };
+      }),
+    );
+
+  return program;
+}
+
+interface ConfigureFlags {
+  domain?: string;
+  tokenStdin?: boolean;
+  outputDir?: string;
+  format?: string;
+  schedule?: string;
+  show?: boolean;
+  list?: boolean;
+  delete?: boolean;
+}
+
+interface TestConnectionFlags {
+  domain?: string;
+  tokenStdin?: boolean;
+  outputDir?: string;
+}
+
+/**
+ * The one error printer: a message and its hint on stderr (plus `{"error": …}` on stdout with
+ * `--json`), Okta's request id when there is one, a stack trace only with `--verbose`. Everything
+ * printed goes through the Io's redaction.
+ * @returns the exit code of the error.
+ */
+export function reportError(error: unknown, io: Io): ExitCodeValue {
+  const failure = toConnectorError(error);
+  const okta = failure instanceof OktaError ? failure : undefined;
+  if (io.json) {
+    io.printJson({
+      error: {
+        code: failure.code,
+        message: failure.message,
+        hint: failure.hint ?? null,
+        exitCode: failure.exitCode,
+        ...(okta?.status === undefined ? {} : { status: okta.status }),
+        ...(okta?.errorCode === undefined ? {} : { oktaErrorCode: okta.errorCode }),
+        ...(okta?.requestId === undefined ? {} : { requestId: okta.requestId }),
+        ...(failure instanceof NetworkError && failure.networkCode
+          ? { networkCode: failure.networkCode }
+          : {}),
+      },
+    });
+  }
+  const lines = [`${io.color.red('Error:')} ${failure.message}`];
+  if (failure.hint) lines.push(`  ${failure.hint}`);
+  if (okta?.requestId) {
+    lines.push(
+      io.color.dim(
+        `  Okta request id: ${okta.requestId}${okta.errorId ? ` (error id ${okta.errorId})` : ''}`,
+      ),
+    );
+  }
+  if (io.verbose) {
+    for (let current: unknown = failure, depth = 0; current instanceof Error && depth < 5; depth++) {
+      if (current.stack) lines.push(io.color.dim(current.stack));
+      current = current.cause;
+    }
+  }
+  io.stderr.write(`${io.redact(lines.join('\n'))}\n`);
+  return failure.exitCode;
+}
+
+function processContext(): CliContext {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code.
+ * Never throws and never calls `process.exit`, so tests can run it in-process.
+ */
+export async function runCli(argv: string[], context: CliContext = processContext()): Promise<ExitCodeValue> {
+  const state: RunState = { io: undefined, exitCode: ExitCode.Success };
+  const program = buildProgram(context, state);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return state.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed help, the version, or its usage message.
+      if (error.exitCode === 0) return ExitCode.Success;
+      const flags = sniffGlobalOptions(argv);
+      if (flags.json) {
+        const message = error.message.replace(/^error:\s*/i, '');
+        reportError(new UsageError(message, { hint: 'Run okta-connector --help.' }), {
+          ...ioFor(context, flags),
+          // Commander wrote the human line on stderr already.
+          stderr: { write: () => true } as unknown as OutputStream,
+        });
+      }
+      return ExitCode.Usage;
+    }
+    return reportError(error, state.io ?? ioFor(context, sniffGlobalOptions(argv)));
+  }
+}
+
+/** True when this module is the program being run (`bin/okta-connector.js` or `node dist/cli.js`), not an import. */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    const real = realpathSync(script);
+    const candidates = [import.meta.url, new URL('../bin/okta-connector.js', import.meta.url).href];
+    return candidates.some((url) => {
+      try {
+        return realpathSync(fileURLToPath(url)) === real;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  // `okta-connector … | head` closes stdout early: that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  process.exitCode = await runCli(process.argv.slice(2));
+}

@@ -1,0 +1,366 @@
+import { resolveUserPath } from '../config/paths.js';
+import { DEFAULT_FORMAT, defaultOutputDir } from '../config/resolve.js';
+import { parseSchedule } from '../config/schedule.js';
+import { OUTPUT_FORMATS, type OutputFormat, outputFormatSchema, type Profile } from '../config/schema.js';
+import { ConfigStore } from '../config/store.js';
+import { maskToken, normalizeToken } from '../config/token.js';
+import { ConfigError, ConnectorError, UsageError } from '../errors.js';
+import { OktaClient, type OktaClientOptions } from '../okta/client.js';
+import { fetchOktaOrganization } from '../okta/diagnostics.js';
+import { NotFoundError } from '../okta/errors.js';
+import { type OrgUrl, parseOrgUrl } from '../okta/org-url.js';
+import type { Env, Io } from '../ui/io.js';
+import { createPrompter, type Prompter, readAllInput } from '../ui/prompt.js';
+import { registerSecret } from '../ui/redact.js';
+import { logRequests } from '../ui/request-log.js';
+
+export interface ConfigureOptions {
+  /** Profile to create, update, show or delete. */
+  profile: string;
+  env: Env;
+  /** Relative `--output-dir` values resolve against it. */
+  cwd: string;
+  /** `--domain`: a host or URL, normalised by parseOrgUrl. */
+  domain?: string | undefined;
+  /** `--token-stdin`: read the token from stdin (a hidden prompt on a terminal). */
+  tokenStdin?: boolean | undefined;
+  outputDir?: string | undefined;
+  format?: string | undefined;
+  schedule?: string | undefined;
+  show?: boolean | undefined;
+  list?: boolean | undefined;
+  delete?: boolean | undefined;
+  /** For the custom-domain lookup. */
+  client?: Pick<OktaClientOptions, 'scheduler' | 'timeoutMs'>;
+}
+
+/** A profile as shown to people: the token masked, missing settings filled with their defaults. */
+export interface ProfileView {
+  name: string;
+  domain: string | null;
+  /** `00ab…wxyz`, or null when the profile has no token. */
+  token: string | null;
+  outputDir: string;
+  format: OutputFormat;
+  schedule: string | null;
+  /** Settings the profile does not set, shown with their default. */
+  defaults: Array<'outputDir' | 'format'>;
+}
+
+/** What the custom-domain lookup found. */
+export interface OrganizationLookup {
+  verified: boolean;
+  engine?: string;
+  organizationUrl?: string;
+  /** Why it could not be verified (never fatal). */
+  warning?: string;
+}
+
+export type ConfigureResult =
+  | {
+      action: 'saved';
+      created: boolean;
+      configPath: string;
+      profile: ProfileView;
+      organization: OrganizationLookup | null;
+    }
+  | { action: 'shown'; configPath: string; profile: ProfileView }
+  | {
+      action: 'listed';
+      configPath: string;
+      profiles: Array<{ name: string; domain: string | null; hasToken: boolean }>;
+    }
+  | { action: 'deleted'; configPath: string; profile: string };
+
+const MAX_ATTEMPTS = 5;
+
+const SCRIPTED_EXAMPLE = `printf '%s\\n' "$OKTA_API_TOKEN" | okta-connector configure --domain acme.okta.com --token-stdin`;
+
+/** How a domain is stored: the host for https, the whole origin on loopback (it may be http). */
+export function domainForStorage(orgUrl: OrgUrl): string {
+  return orgUrl.kind === 'loopback' ? orgUrl.origin : orgUrl.host;
+}
+
+function viewOf(name: string, profile: Profile, env: Env): ProfileView {
+  const defaults: ProfileView['defaults'] = [];
+  if (!profile.outputDir) defaults.push('outputDir');
+  if (!profile.format) defaults.push('format');
+  return {
+    name,
+    domain: profile.domain ?? null,
+    token: profile.token ? maskToken(profile.token) : null,
+    outputDir: profile.outputDir ?? defaultOutputDir(env),
+    format: profile.format ?? DEFAULT_FORMAT,
+    schedule: profile.schedule ?? null,
+    defaults,
+  };
+}
+
+function parseFormat(value: string): OutputFormat {
+  const parsed = outputFormatSchema.safeParse(value.trim().toLowerCase());
+  if (!parsed.success) {
+    throw new UsageError(`Unknown output format "${value}".`, {
+      hint: `Use one of ${OUTPUT_FORMATS.join(', ')}.`,
+    });
+  }
+  return parsed.data;
+}
+
+function noProfile(name: string, store: ConfigStore): ConfigError {
+  const names = Object.keys(store.read().profiles);
+  return new ConfigError(`There is no profile "${name}" in ${store.path}.`, {
+    hint:
+      names.length > 0
+        ? `Existing profiles: ${names.join(', ')}. Create this one with: okta-connector configure --profile ${name}`
+        : `Create it with: okta-connector configure --profile ${name}`,
+  });
+}
+
+/** Asks until `parse` accepts the answer, showing each error and its hint. */
+async function askUntilValid<T>(
+  io: Io,
+  ask: () => Promise<string>,
+  parse: (answer: string) => T,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return parse(await ask());
+    } catch (error) {
+      if (!(error instanceof ConnectorError) || attempt >= MAX_ATTEMPTS) throw error;
+      io.logger.error(error.message);
+      if (error.hint) io.logger.info(`  ${error.hint}`);
+    }
+  }
+}
+
+/** Looks up a custom domain's canonical org. Any failure is a warning: the profile is saved anyway. */
+async function lookUpOrganization(
+  orgUrl: OrgUrl,
+  token: string,
+  options: ConfigureOptions,
+  io: Io,
+): Promise<OrganizationLookup> {
+  const spinner = io.spinner(`Checking that ${orgUrl.host} is an Okta org…`);
+  const client = new OktaClient({
+    orgUrl,
+    credentials: { kind: 'ssws', token },
+    timeoutMs: options.client?.timeoutMs ?? 10_000,
+    scheduler: { maxRetries: 1, ...options.client?.scheduler },
+    onRequest: logRequests(io),
+  });
+  try {
+    const org = await fetchOktaOrganization(client);
+    const canonical = org.organizationUrl ? `; its Okta URL is ${org.organizationUrl}` : '';
+    spinner.succeed(`${orgUrl.host} is a custom domain of an Okta org (${org.engine})${canonical}.`);
+    return {
+      verified: true,
+      engine: org.engine,
+      ...(org.organizationUrl ? { organizationUrl: org.organizationUrl } : {}),
+    };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const warning =
+      error instanceof NotFoundError
+        ? `${orgUrl.host} does not look like an Okta org (no /.well-known/okta-organization). Check the domain.`
+        : `Could not confirm that ${orgUrl.host} is an Okta org: ${reason}`;
+    spinner.warn(`${warning} The profile is saved anyway; run "okta-connector test-connection" to check.`);
+    return { verified: false, warning };
+  }
+}
+
+/**
+ * `okta-connector configure`: creates or updates a profile (interactively on a terminal, or from
+ * flags), or shows, lists or deletes profiles. The token is read only from stdin or a hidden prompt.
+ */
+export async function configure(options: ConfigureOptions, io: Io): Promise<ConfigureResult> {
+  const store = new ConfigStore(options.env);
+  const name = options.profile;
+  const modes = (['show', 'list', 'delete'] as const).filter((mode) => options[mode]);
+  const settingFlags = (['domain', 'tokenStdin', 'outputDir', 'format', 'schedule'] as const).filter(
+    (flag) => options[flag] !== undefined && options[flag] !== false,
+  );
+  if (modes.length > 1) {
+    throw new UsageError(`--${modes[0]} and --${modes[1]} cannot be used together.`);
+  }
+  if (modes.length === 1 && settingFlags.length > 0) {
+    const flag = settingFlags[0]!.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    throw new UsageError(`--${modes[0]} cannot be combined with --${flag}.`);
+  }
+
+  if (options.list) {
+    const profiles = Object.entries(store.read().profiles).map(([profileName, profile]) => ({
+      name: profileName,
+      domain: profile.domain ?? null,
+      hasToken: Boolean(profile.token),
+    }));
+    return { action: 'listed', configPath: store.path, profiles };
+  }
+  if (options.show) {
+    const profile = store.getProfile(name);
+    if (!profile) throw noProfile(name, store);
+    return { action: 'shown', configPath: store.path, profile: viewOf(name, profile, options.env) };
+  }
+  if (options.delete) {
+    if (!store.deleteProfile(name)) throw noProfile(name, store);
+    return { action: 'deleted', configPath: store.path, profile: name };
+  }
+
+  const existing = store.getProfile(name);
+  const interactive = io.isTTY.stdin;
+  const wizard = interactive && settingFlags.length === 0;
+  const needsDomain = options.domain === undefined && !existing?.domain;
+  const needsToken = !options.tokenStdin && !existing?.token;
+  if (!interactive && (settingFlags.length === 0 || needsDomain || needsToken)) {
+    const missing = [needsDomain ? '--domain' : '', needsToken ? '--token-stdin' : ''].filter(Boolean);
+    throw new UsageError(
+      settingFlags.length === 0
+        ? 'configure asks its questions on a terminal; without one, give the settings as flags.'
+        : `Profile "${name}" needs ${missing.join(' and ')} (standard input is not a terminal, so configure cannot ask).`,
+      { hint: `For example: ${SCRIPTED_EXAMPLE}` },
+    );
+  }
+
+  // Flags first: a bad flag fails before any question or read from stdin.
+  let orgUrl = options.domain === undefined ? undefined : parseOrgUrl(options.domain);
+  let format = options.format === undefined ? undefined : parseFormat(options.format);
+  let schedule = options.schedule === undefined ? undefined : parseSchedule(options.schedule);
+  let outputDir =
+    options.outputDir === undefined
+      ? undefined
+      : resolveUserPath(options.outputDir, options.env, options.cwd);
+  let token: string | undefined;
+
+  const acceptToken = (raw: string, source: string): string => {
+    registerSecret(raw.trim());
+    const normalized = normalizeToken(raw, source);
+    for (const note of normalized.notes) io.logger.warn(note);
+    registerSecret(normalized.token);
+    return normalized.token;
+  };
+
+  let prompter: Prompter | undefined;
+  const prompt = (): Prompter => {
+    prompter ??= createPrompter(io);
+    return prompter;
+  };
+  try {
+    if (options.tokenStdin && !interactive) {
+      token = acceptToken(await readAllInput(io.stdin), 'standard input');
+    }
+    if (wizard || (interactive && needsDomain)) {
+      if (wizard) io.logger.info(`Setting up profile "${name}" (Enter keeps the value in brackets).`);
+      orgUrl = await askUntilValid(
+        io,
+        () => prompt().ask('Okta domain (e.g. acme.okta.com)', existing?.domain),
+        (answer) => parseOrgUrl(answer),
+      );
+    }
+    if (token === undefined && (wizard || options.tokenStdin || needsToken)) {
+      const keep = existing?.token && !options.tokenStdin ? existing.token : undefined;
+      const question = keep ? `API token (Enter keeps ${maskToken(keep)})` : 'API token (input is hidden)';
+      token = await askUntilValid(
+        io,
+        () => prompt().askSecret(question),
+        (answer) => (keep && answer.trim() === '' ? keep : acceptToken(answer, 'the prompt')),
+      );
+    }
+    if (wizard) {
+      outputDir = await askUntilValid(
+        io,
+        () => prompt().ask('Output directory', existing?.outputDir ?? defaultOutputDir(options.env)),
+        (answer) => resolveUserPath(answer, options.env, options.cwd),
+      );
+      format = await askUntilValid(
+        io,
+        () =>
+          prompt().ask(`Output format (${OUTPUT_FORMATS.join(', ')})`, existing?.format ?? DEFAULT_FORMAT),
+        parseFormat,
+      );
+      schedule = await askUntilValid(
+        io,
+        () =>
+          prompt().ask(
+            'Schedule (hourly, daily, weekly, a cron expression, or "none")',
+            existing?.schedule ?? 'none',
+          ),
+        (answer) => (answer.trim().toLowerCase() === 'none' ? '' : parseSchedule(answer)),
+      );
+    }
+  } finally {
+    prompter?.close();
+  }
+
+  const finalOrgUrl = orgUrl ?? parseOrgUrl(existing?.domain);
+  const finalToken = token ?? existing?.token;
+  if (!finalToken) throw new UsageError(`Profile "${name}" needs a token: pass --token-stdin.`);
+  const profile: Profile = {
+    ...existing,
+    domain: domainForStorage(finalOrgUrl),
+    token: finalToken,
+  };
+  if (outputDir !== undefined) profile.outputDir = outputDir;
+  if (format !== undefined) profile.format = format;
+  if (schedule === '') delete profile.schedule;
+  else if (schedule !== undefined) profile.schedule = schedule;
+
+  const organization =
+    finalOrgUrl.kind === 'custom' ? await lookUpOrganization(finalOrgUrl, finalToken, options, io) : null;
+  store.saveProfile(name, profile);
+  return {
+    action: 'saved',
+    created: existing === undefined,
+    configPath: store.path,
+    profile: viewOf(name, profile, options.env),
+    organization,
+  };
+}
+
+function profileLines(view: ProfileView, io: Io): string[] {
+  const dim = (text: string) => io.color.dim(text);
+  const rows: Array<[string, string]> = [
+    ['domain', view.domain ?? dim('(not set)')],
+    ['token', view.token ?? dim('(not set: OKTA_CLIENT_TOKEN must provide it)')],
+    ['output dir', `${view.outputDir}${view.defaults.includes('outputDir') ? dim(' (default)') : ''}`],
+    ['format', `${view.format}${view.defaults.includes('format') ? dim(' (default)') : ''}`],
+    ['schedule', view.schedule ?? dim('(none)')],
+  ];
+  return rows.map(([label, value]) => `  ${label.padEnd(11)}${value}`);
+}
+
+/** Human output of {@link configure}. */
+export function renderConfigureResult(result: ConfigureResult, io: Io): void {
+  switch (result.action) {
+    case 'saved':
+      io.logger.success(
+        `${result.created ? 'Created' : 'Updated'} profile "${result.profile.name}" in ${result.configPath}`,
+      );
+      for (const line of profileLines(result.profile, io)) io.print(line);
+      io.logger.info(
+        `Next: okta-connector test-connection${result.profile.name === 'default' ? '' : ` --profile ${result.profile.name}`}`,
+      );
+      return;
+    case 'shown':
+      io.print(`Profile "${result.profile.name}" ${io.color.dim(`(${result.configPath})`)}`);
+      for (const line of profileLines(result.profile, io)) io.print(line);
+      return;
+    case 'listed': {
+      if (result.profiles.length === 0) {
+        io.logger.info(`No profiles yet in ${result.configPath}. Create one with: okta-connector configure`);
+        return;
+      }
+      const width = Math.max(7, ...result.profiles.map((profile) => profile.name.length)) + 2;
+      const domainWidth =
+        Math.max(6, ...result.profiles.map((profile) => (profile.domain ?? '-').length)) + 2;
+      io.print(io.color.bold(`${'PROFILE'.padEnd(width)}${'DOMAIN'.padEnd(domainWidth)}TOKEN`));
+      for (const profile of result.profiles) {
+        io.print(
+          `${profile.name.padEnd(width)}${(profile.domain ?? '-').padEnd(domainWidth)}${profile.hasToken ? 'yes' : io.color.yellow('no')}`,
+        );
+      }
+      return;
+    }
+    case 'deleted':
+      io.logger.success(`Deleted profile "${result.profile}" from ${result.configPath}`);
+      return;
+  }
+}
