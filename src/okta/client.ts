@@ -1,0 +1,543 @@
+import got, { type Got, type Response } from 'got';
+import { USER_AGENT } from '../version.js';
+import {
+  AuthError,
+  NetworkError,
+  NotFoundError,
+  OktaApiError,
+  type OktaErrorDetails,
+  oktaErrorBodySchema,
+  PermissionError,
+  parseWwwAuthenticate,
+  RateLimitError,
+  ResponseShapeError,
+} from './errors.js';
+import type { OrgUrl } from './org-url.js';
+import { type Page, type PaginateOptions, paginatePages, paginateRecords } from './paginate.js';
+import { rateLimitBucketFor } from './rate-limit-bucket.js';
+import {
+  type AttemptReport,
+  type GiveUp,
+  type RateLimitHeaders,
+  RequestScheduler,
+  type SchedulerEvent,
+  type SchedulerOptions,
+  type SchedulerStats,
+} from './rate-limiter.js';
+
+export interface OktaCredentials {
+  kind: 'ssws';
+  token: string;
+}
+
+export interface OktaClientOptions {
+  orgUrl: OrgUrl;
+  credentials: OktaCredentials;
+  /** @default `okta-connector/<version> node/<version>` */
+  userAgent?: string;
+  /**
+   * Timeout of one attempt, from connecting to the last byte of the body.
+   * @default 30_000
+   */
+  timeoutMs?: number;
+  /** Share, concurrency, retries, and the injectable clock, sleep and jitter. */
+  scheduler?: Partial<SchedulerOptions>;
+  /** Called once per attempt (for `--verbose`). Never receives headers or the host. */
+  onRequest?: (event: RequestEvent) => void;
+  /** Called for rate-limit waits, concurrency cuts and retries (for the UI and the manifest). */
+  onSchedulerEvent?: (event: SchedulerEvent) => void;
+}
+
+/** One attempt of one request. */
+export interface RequestEvent {
+  method: string;
+  /** Path and query; never the host or any header. */
+  path: string;
+  /** Absent when no response arrived (see `error`). */
+  status?: number;
+  durationMs: number;
+  requestId?: string;
+  bucket: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  rateLimit?: RateLimitHeaders;
+  /** The network error code (ECONNRESET, ETIMEDOUT, …) when no response arrived. */
+  error?: string;
+}
+
+export interface OktaResponse<T> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | undefined>;
+  /** The absolute URL that was requested. */
+  url: string;
+  requestId?: string;
+  /** The server's clock, from the `Date` header. */
+  serverDate?: Date;
+}
+
+export type ClientStats = SchedulerStats;
+
+export interface GetOptions {
+  searchParams?: Record<string, string | number>;
+  /**
+   * Send the token. Only `/.well-known/okta-organization` is read without it.
+   * @default true
+   */
+  authenticated?: boolean;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Node error codes of a connection that broke mid-way: worth another try on a GET. */
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'UND_ERR_SOCKET',
+]);
+
+const RETRIED_STATUSES = new Set([500, 502, 503, 504]);
+
+/**
+ * The one HTTP client of okta-connector. Every request goes through the rate-limit scheduler;
+ * the token is sent only to `orgUrl.origin`, and never appears in an error, event or log line.
+ */
+export class OktaClient {
+  readonly orgUrl: OrgUrl;
+  readonly #http: Got;
+  readonly #scheduler: RequestScheduler;
+  readonly #token: string;
+  readonly #timeoutMs: number;
+  readonly #onRequest: (event: RequestEvent) => void;
+
+  constructor(options: OktaClientOptions) {
+    this.orgUrl = options.orgUrl;
+    this.#token = options.credentials.token;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#onRequest = options.onRequest ?? (() => {});
+    this.#scheduler = new RequestScheduler(options.scheduler, options.onSchedulerEvent);
+    this.#http = got.extend({
+      headers: { accept: 'application/json', 'user-agent': options.userAgent ?? USER_AGENT },
+      responseType: 'text',
+      throwHttpErrors: false,
+      // The scheduler retries, with the rate limits in mind.
+      retry: { limit: 0 },
+      timeout: { request: this.#timeoutMs },
+      // A redirect must never carry the token to another host.
+      followRedirect: false,
+    });
+  }
+
+  /**
+   * GETs a path (`/api/v1/users`) or an absolute URL on the org's origin. Resolves for 2xx only;
+   * throws AuthError (401), PermissionError (403), NotFoundError (404), RateLimitError,
+   * OktaApiError, ResponseShapeError or NetworkError otherwise.
+   */
+  async get<T = unknown>(pathOrUrl: string, options: GetOptions = {}): Promise<OktaResponse<T>> {
+    const url = this.#resolve(pathOrUrl, options.searchParams);
+    const bucket = rateLimitBucketFor('GET', url.pathname);
+    const authenticated = options.authenticated ?? true;
+    return this.#scheduler.run(bucket, (attempt) => this.#attempt<T>(url, bucket, attempt, authenticated));
+  }
+
+  /** The records of a list, following `next` links. See {@link PaginateOptions}. */
+  paginate<T>(path: string, options?: PaginateOptions<T>): AsyncGenerator<T> {
+    return paginateRecords(this, path, options);
+  }
+
+  /** The pages of a list, each with its `nextUrl` (the checkpoint for System Log polling). */
+  pages<T>(path: string, options?: PaginateOptions<T>): AsyncGenerator<Page<T>> {
+    return paginatePages(this, path, options);
+  }
+
+  /** Requests, retries, 429s, concurrency 429s and wait time, in total and per bucket. */
+  stats(): ClientStats {
+    return this.#scheduler.stats();
+  }
+
+  #resolve(pathOrUrl: string, searchParams: GetOptions['searchParams']): URL {
+    let url: URL;
+    try {
+      url = new URL(pathOrUrl, `${this.orgUrl.origin}/`);
+    } catch {
+      throw new OktaApiError(`"${this.#scrub(pathOrUrl)}" is not a valid Okta API path.`);
+    }
+    if (url.origin !== this.orgUrl.origin || url.username !== '' || url.password !== '') {
+      throw new OktaApiError(
+        `Refused to send a request to ${url.host}: okta-connector only talks to ${this.orgUrl.host}, so the API token never goes anywhere else.`,
+        { request: `GET ${url.pathname}` },
+      );
+    }
+    url.hash = '';
+    for (const [key, value] of Object.entries(searchParams ?? {})) url.searchParams.set(key, String(value));
+    return url;
+  }
+
+  async #attempt<T>(
+    url: URL,
+    bucket: string,
+    attempt: number,
+    authenticated: boolean,
+  ): Promise<AttemptReport<OktaResponse<T>>> {
+    const now = this.#scheduler.options.now;
+    const request = `GET ${url.pathname}`;
+    const event = { method: 'GET', path: url.pathname + url.search, bucket, attempt };
+    const startedAt = now();
+    let response: Response<string>;
+    try {
+      response = await this.#http.get(url, {
+        headers: authenticated ? { authorization: `SSWS ${this.#token}` } : {},
+      });
+    } catch (error) {
+      // got's errors carry the request options, token included: keep only the code and a scrubbed message.
+      const code = networkCodeOf(error);
+      this.#emitRequest({ ...event, durationMs: now() - startedAt, error: code ?? 'network error' });
+      return { outcome: this.#networkOutcome(code, error, request) };
+    }
+
+    const { statusCode: status, headers } = response;
+    const requestId = headerValue(headers['x-okta-request-id']);
+    const rateLimit = rateLimitOf(headers);
+    const serverDateMs = dateOf(headers.date);
+    this.#emitRequest({
+      ...event,
+      status,
+      durationMs: now() - startedAt,
+      ...(requestId === undefined ? {} : { requestId }),
+      ...(rateLimit === undefined ? {} : { rateLimit }),
+    });
+    const report = { rateLimit, serverDateMs };
+
+    if (status >= 200 && status < 300) {
+      const parsed = parseJsonBody(response.body, status);
+      if (parsed.ok) {
+        const body: OktaResponse<T> = { status, body: parsed.value as T, headers, url: response.url };
+        if (requestId !== undefined) body.requestId = requestId;
+        if (serverDateMs !== undefined) body.serverDate = new Date(serverDateMs);
+        return { ...report, outcome: { kind: 'success', value: body } };
+      }
+      return {
+        ...report,
+        outcome: {
+          kind: 'retryable',
+          reason: parsed.problem,
+          fail: (giveUp) =>
+            new ResponseShapeError(
+              `Okta's answer to ${request} (HTTP ${status}) was not complete JSON (${parsed.problem})${this.#afterAttempts(giveUp)}.`,
+              {
+                status,
+                requestId,
+                request,
+                hint: 'A proxy between this machine and Okta may be cutting or replacing responses; run again, and check the proxy if it keeps happening.',
+              },
+            ),
+        },
+      };
+    }
+
+    if (status >= 300 && status < 400) {
+      return {
+        ...report,
+        outcome: { kind: 'fatal', error: redirectError(status, headers, url, request, requestId) },
+      };
+    }
+
+    const details = this.#errorDetails(status, response.body, headers, request, requestId);
+    if (status === 429) {
+      return {
+        ...report,
+        outcome: {
+          kind: 'rate-limited',
+          fail: (giveUp) =>
+            new RateLimitError(
+              `Okta kept rate-limiting ${request} (${statusText(details)})${this.#afterAttempts(giveUp)}.`,
+              {
+                ...details,
+                hint: "Other integrations of the org may be using the same rate limit heavily. Wait a few minutes and run again; an Okta admin can raise this token's share of the rate limit (Security > API > Tokens).",
+              },
+            ),
+        },
+      };
+    }
+    if (RETRIED_STATUSES.has(status)) {
+      return {
+        ...report,
+        outcome: {
+          kind: 'retryable',
+          reason: `HTTP ${status}`,
+          fail: (giveUp) =>
+            new OktaApiError(
+              `Okta kept failing ${request} with ${statusText(details)}${this.#afterAttempts(giveUp)}${summaryOf(details)}.`,
+              {
+                ...details,
+                hint: 'Okta may be having an incident (see https://status.okta.com); run again later.',
+              },
+            ),
+        },
+      };
+    }
+    return { ...report, outcome: { kind: 'fatal', error: httpError(status, details) } };
+  }
+
+  #errorDetails(
+    status: number,
+    text: string,
+    headers: Response['headers'],
+    request: string,
+    requestId: string | undefined,
+  ): DetailsWithCauses {
+    const details: DetailsWithCauses = { status, request };
+    if (requestId !== undefined) details.requestId = requestId;
+    const challenge = parseWwwAuthenticate(headerValue(headers['www-authenticate']));
+    if (challenge) details.challenge = challenge;
+    const parsed = parseJsonBody(text, status);
+    const body = parsed.ok ? oktaErrorBodySchema.safeParse(parsed.value) : undefined;
+    if (body?.success) {
+      details.errorCode = body.data.errorCode;
+      if (body.data.errorId !== undefined) details.errorId = body.data.errorId;
+      if (body.data.errorSummary) details.errorSummary = this.#scrub(body.data.errorSummary);
+      const causes = (body.data.errorCauses ?? []).flatMap((cause) =>
+        cause.errorSummary ? [this.#scrub(cause.errorSummary)] : [],
+      );
+      if (causes.length > 0) details.errorCauses = causes;
+    }
+    return details;
+  }
+
+  #networkOutcome(
+    code: string | undefined,
+    error: unknown,
+    request: string,
+  ): AttemptReport<never>['outcome'] {
+    const host = this.orgUrl.host;
+    const retryable = code === undefined || TRANSIENT_NETWORK_CODES.has(code);
+    const build = (giveUp?: GiveUp) => {
+      const { message, hint } = describeNetworkError(code, host, request, this.#timeoutMs);
+      const detail = code === undefined ? ` (${this.#scrub(messageOf(error))})` : '';
+      return new NetworkError(`${message}${detail}${giveUp ? this.#afterAttempts(giveUp) : ''}.`, {
+        request,
+        hint,
+        ...(code === undefined ? {} : { networkCode: code }),
+      });
+    };
+    if (!retryable) return { kind: 'fatal', error: build() };
+    return { kind: 'retryable', reason: code ?? 'network error', fail: build };
+  }
+
+  #afterAttempts(giveUp: GiveUp): string {
+    if (giveUp.attempts <= 1)
+      return giveUp.reason === 'retry-budget' ? ', and the retry budget of the run is used up' : '';
+    return giveUp.reason === 'retry-budget'
+      ? ` after ${giveUp.attempts} attempts, when the retry budget of the run (${this.#scheduler.options.retryBudget}) ran out`
+      : ` after ${giveUp.attempts} attempts`;
+  }
+
+  #scrub(text: string): string {
+    return this.#token === '' ? text : text.split(this.#token).join('[redacted]');
+  }
+
+  #emitRequest(event: RequestEvent): void {
+    try {
+      this.#onRequest(event);
+    } catch {
+      // A logger's bug must not break a request.
+    }
+  }
+}
+
+type ParsedBody =
+  | { ok: true; value: unknown }
+  | { ok: false; problem: 'truncated body' | 'non-JSON body' | 'empty body' };
+
+/** Okta answers JSON; an empty body is fine only on 204. */
+function parseJsonBody(text: string, status: number): ParsedBody {
+  if (text.trim() === '')
+    return status === 204 ? { ok: true, value: undefined } : { ok: false, problem: 'empty body' };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, problem: /^\s*[[{]/.test(text) ? 'truncated body' : 'non-JSON body' };
+  }
+}
+
+function httpError(status: number, details: DetailsWithCauses): Error {
+  const { request } = details;
+  const code = statusText(details);
+  if (status === 401) {
+    return new AuthError(
+      `Okta rejected the API token (${code}) for ${request}: the token is invalid, expired after 30 days without use, was revoked, or the admin who created it was deactivated.`,
+      {
+        ...details,
+        hint: 'Create a new API token in the Admin Console (Security > API > Tokens), ideally as a read-only service-account admin, and configure okta-connector with it.',
+      },
+    );
+  }
+  if (status === 403) {
+    const scope = details.challenge?.error === 'insufficient_scope' ? details.challenge.scope : undefined;
+    if (scope) {
+      return new PermissionError(
+        `Okta refused ${request} (${code}): the access token lacks the scope ${scope}.`,
+        {
+          ...details,
+          hint: `Grant ${scope} to the app in the Admin Console (Applications > the app > Okta API Scopes), then run again.`,
+        },
+      );
+    }
+    return new PermissionError(
+      `Okta refused ${request} (${code}): the admin who owns the API token is not allowed to read this.`,
+      {
+        ...details,
+        hint: 'Use a token created by an admin with the Read-Only Administrator role (or a role that can read this data).',
+      },
+    );
+  }
+  if (status === 404) {
+    return new NotFoundError(`Okta found nothing at ${request} (${code}).`, {
+      ...details,
+      hint: 'The object may have been deleted while the inventory ran, or this org does not offer the endpoint (devices need Identity Engine).',
+    });
+  }
+  return new OktaApiError(`Okta rejected ${request} (${code})${summaryOf(details)}.`, details);
+}
+
+function redirectError(
+  status: number,
+  headers: Response['headers'],
+  url: URL,
+  request: string,
+  requestId: string | undefined,
+): OktaApiError {
+  const location = headerValue(headers.location);
+  let target = 'an address it did not name';
+  if (location !== undefined) {
+    try {
+      target = new URL(location, url).host;
+    } catch {
+      target = 'an invalid address';
+    }
+  }
+  return new OktaApiError(
+    `Okta answered ${request} with a redirect (HTTP ${status}) to ${target}; okta-connector does not follow redirects, so the API token is never sent anywhere else.`,
+    {
+      status,
+      request,
+      ...(requestId === undefined ? {} : { requestId }),
+      hint: "Configure the org's own Okta domain (e.g. acme.okta.com), not an address that forwards to it.",
+    },
+  );
+}
+
+function describeNetworkError(
+  code: string | undefined,
+  host: string,
+  request: string,
+  timeoutMs: number,
+): { message: string; hint: string } {
+  const proxyHint = 'Check the network, VPN, proxy or firewall between this machine and Okta.';
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return {
+        message: `Could not find ${host}: the DNS lookup failed (${code})`,
+        hint: `Check the Okta domain for typos. ${proxyHint}`,
+      };
+    case 'ECONNREFUSED':
+      return { message: `${host} refused the connection (${code})`, hint: proxyHint };
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'ECONNABORTED':
+    case 'ERR_STREAM_PREMATURE_CLOSE':
+    case 'UND_ERR_SOCKET':
+      return { message: `The connection to ${host} broke during ${request} (${code})`, hint: proxyHint };
+    case 'ETIMEDOUT':
+      return {
+        message: `${host} did not answer ${request} within ${Math.round(timeoutMs / 1000)} s (${code})`,
+        hint: proxyHint,
+      };
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return {
+        message: `The TLS certificate presented for ${host} belongs to another host (${code})`,
+        hint: `Check the Okta domain. A proxy that inspects TLS traffic may be answering instead of Okta. ${proxyHint}`,
+      };
+    case undefined:
+      return { message: `Could not reach ${host} for ${request}`, hint: proxyHint };
+    default:
+      if (isCertificateCode(code)) {
+        return {
+          message: `The TLS certificate of ${host} could not be verified (${code})`,
+          hint: 'If your network inspects TLS traffic through a proxy, point NODE_EXTRA_CA_CERTS at its CA certificate file. Never turn certificate checks off.',
+        };
+      }
+      if (code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
+        return {
+          message: `The TLS handshake with ${host} failed (${code}): something other than Okta answered`,
+          hint: `Check the Okta domain and port. ${proxyHint}`,
+        };
+      }
+      return { message: `Could not reach ${host} for ${request} (${code})`, hint: proxyHint };
+  }
+}
+
+function isCertificateCode(code: string): boolean {
+  return code.includes('CERT') || code.startsWith('UNABLE_TO_');
+}
+
+/** Node's code of a failed request; got's own generic code says nothing, so it counts as none. */
+function networkCodeOf(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && !code.startsWith('ERR_GOT_')) return code;
+    if (current.message === 'socket hang up') return 'ECONNRESET';
+    current = current.cause;
+  }
+  return undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Error details plus Okta's `errorCauses` summaries, which go into the message only. */
+interface DetailsWithCauses extends OktaErrorDetails {
+  errorCauses?: string[];
+}
+
+function statusText(details: OktaErrorDetails): string {
+  return details.errorCode ? `HTTP ${details.status}, ${details.errorCode}` : `HTTP ${details.status}`;
+}
+
+function summaryOf(details: DetailsWithCauses): string {
+  const text = [details.errorSummary, ...(details.errorCauses ?? [])]
+    .filter((part): part is string => Boolean(part))
+    .map((part) => part.replace(/\.$/, ''))
+    .join('; ');
+  return text === '' ? '' : `: ${text}`;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` (UTC epoch seconds), when all three are numbers. */
+function rateLimitOf(headers: Response['headers']): RateLimitHeaders | undefined {
+  const limit = integerOf(headers['x-rate-limit-limit']);
+  const remaining = integerOf(headers['x-rate-limit-remaining']);
+  const reset = integerOf(headers['x-rate-limit-reset']);
+  if (limit === undefined || remaining === undefined || reset === undefined) return undefined;
+  return { limit, remaining, reset };
+}
+
+function integerOf(value: string | string[] | undefined): number | undefined {
+  const text = headerValue(value)?.trim();
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+function dateOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}

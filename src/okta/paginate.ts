@@ -1,0 +1,195 @@
+import type { z } from 'zod';
+import type { OktaResponse } from './client.js';
+import { PaginationError, ResponseShapeError } from './errors.js';
+import { nextLinkOf } from './link-header.js';
+import type { OrgUrl } from './org-url.js';
+
+export interface PaginateOptions<T> {
+  /** Query of the first request. Later pages follow `next` exactly as Okta gives it. */
+  searchParams?: Record<string, string | number>;
+  /** Sent as `limit` on the first request only (Okta carries it into its `next` links). */
+  pageSize?: number;
+  /**
+   * Validates each record; a failure is a ResponseShapeError naming the path and the record's
+   * index, never its values. Use loose objects: Okta adds fields.
+   */
+  schema?: z.ZodType<T>;
+  /**
+   * For `/api/v1/iam/*`: the records are under `body[itemsKey]` and the next page is
+   * `body._links.next.href` instead of a `Link` header.
+   */
+  itemsKey?: string;
+  /**
+   * Stop with a PaginationError after this many pages: a guard against an endless list.
+   * @default 100_000
+   */
+  maxPages?: number;
+  /**
+   * System Log polling: the query always has a `next` link, so stop at the first empty page. That
+   * last page (no items) is yielded too; its `nextUrl` is the checkpoint to poll from next time.
+   * @default false
+   */
+  stopOnEmptyPage?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** The absolute URL of the next page, or undefined on the last page. */
+  nextUrl: string | undefined;
+  response: OktaResponse<unknown>;
+}
+
+/** What the paginator needs from the client: its org and a GET that throws typed errors. */
+export interface PageSource {
+  readonly orgUrl: OrgUrl;
+  get<T = unknown>(
+    pathOrUrl: string,
+    options?: { searchParams?: Record<string, string | number> },
+  ): Promise<OktaResponse<T>>;
+}
+
+export const DEFAULT_MAX_PAGES = 100_000;
+
+/**
+ * Yields the pages of an Okta list, following `Link: <…>; rel="next"` (or the IAM body's
+ * `_links.next.href`) and nothing else: it never builds a cursor.
+ * https://developer.okta.com/docs/api/#pagination
+ *
+ * Refuses a `next` link on another origin before any request (the token rides on every page) and
+ * a `next` link it has already followed (a cursor loop).
+ */
+export async function* paginatePages<T>(
+  source: PageSource,
+  path: string,
+  options: PaginateOptions<T> = {},
+): AsyncGenerator<Page<T>> {
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  const firstParams = { ...options.searchParams };
+  if (options.pageSize !== undefined) firstParams.limit = options.pageSize;
+
+  const followed = new Set<string>();
+  let url = path;
+  for (let pageNumber = 1; ; pageNumber++) {
+    if (pageNumber > maxPages) {
+      throw new PaginationError(
+        `Stopped reading ${describe(path)} after ${maxPages} pages: the list did not end. Okta may be returning the same data over and over.`,
+        { request: describe(path) },
+      );
+    }
+    const response = await source.get<unknown>(
+      url,
+      pageNumber === 1 ? { searchParams: firstParams } : undefined,
+    );
+    followed.add(response.url);
+
+    const items = validateItems(
+      itemsOf(response, path, options.itemsKey),
+      response,
+      path,
+      pageNumber,
+      options,
+    );
+    const given =
+      options.itemsKey === undefined ? nextLinkOf(response.headers.link) : bodyNextLink(response.body);
+    const nextUrl = given === undefined ? undefined : checkNextUrl(given, response.url, source.orgUrl, path);
+
+    const page: Page<T> = { items, nextUrl, response };
+    if (nextUrl === undefined || (options.stopOnEmptyPage && items.length === 0)) {
+      yield page;
+      return;
+    }
+    if (followed.has(nextUrl)) {
+      throw new PaginationError(
+        `Okta sent the same "next" link twice while listing ${describe(path)}; stopped to avoid an endless loop.`,
+        { request: describe(path), requestId: response.requestId },
+      );
+    }
+    yield page;
+    url = nextUrl;
+  }
+}
+
+/** Yields the records of an Okta list, page after page. */
+export async function* paginateRecords<T>(
+  source: PageSource,
+  path: string,
+  options: PaginateOptions<T> = {},
+): AsyncGenerator<T> {
+  for await (const page of paginatePages(source, path, options)) yield* page.items;
+}
+
+function itemsOf(response: OktaResponse<unknown>, path: string, itemsKey: string | undefined): unknown[] {
+  const { body } = response;
+  const items = itemsKey === undefined ? body : isRecord(body) ? body[itemsKey] : undefined;
+  if (Array.isArray(items)) return items;
+  const where = itemsKey === undefined ? 'a JSON array' : `an array under "${itemsKey}"`;
+  throw new ResponseShapeError(`Okta's answer to ${describe(path)} is not ${where} of records.`, {
+    status: response.status,
+    request: describe(path),
+    requestId: response.requestId,
+  });
+}
+
+function validateItems<T>(
+  items: unknown[],
+  response: OktaResponse<unknown>,
+  path: string,
+  pageNumber: number,
+  options: PaginateOptions<T>,
+): T[] {
+  const { schema } = options;
+  if (!schema) return items as T[];
+  return items.map((item, index) => {
+    const result = schema.safeParse(item);
+    if (result.success) return result.data;
+    // Name where and what, never the values: records hold personal data.
+    const problems = result.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(record)'}: ${issue.code}`)
+      .join('; ');
+    throw new ResponseShapeError(
+      `Okta returned a record of an unexpected shape from ${describe(path)} (page ${pageNumber}, record index ${index}): ${problems}.`,
+      { status: response.status, request: describe(path), requestId: response.requestId },
+    );
+  });
+}
+
+function bodyNextLink(body: unknown): string | undefined {
+  if (!isRecord(body) || !isRecord(body._links)) return undefined;
+  const next = body._links.next;
+  return isRecord(next) && typeof next.href === 'string' ? next.href : undefined;
+}
+
+function checkNextUrl(given: string, base: string, orgUrl: OrgUrl, path: string): string {
+  let next: URL;
+  try {
+    next = new URL(given, base);
+  } catch {
+    throw new PaginationError(`Okta sent a "next" link that is not a URL while listing ${describe(path)}.`, {
+      request: describe(path),
+    });
+  }
+  if (next.origin !== orgUrl.origin || next.username !== '' || next.password !== '') {
+    throw new PaginationError(
+      `Okta's "next" link while listing ${describe(path)} points to ${next.host}, not ${orgUrl.host}; stopped so the API token is not sent there.`,
+      {
+        request: describe(path),
+        hint: 'If this keeps happening, a proxy may be rewriting Okta responses. Report it to your Okta admin.',
+      },
+    );
+  }
+  next.hash = '';
+  return next.href;
+}
+
+/** `GET /api/v1/users`: method and path, no query string, no host. */
+function describe(path: string): string {
+  const end = path.search(/[?#]/);
+  let pathname = end === -1 ? path : path.slice(0, end);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(pathname)) pathname = new URL(pathname).pathname;
+  return `GET ${pathname}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
