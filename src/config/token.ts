@@ -35,7 +35,7 @@ export function normalizeToken(raw: string | undefined, source = 'the API token'
     token = (quoted[2] ?? '').trim();
     notes.push(`Removed the quotes around the token from ${source}.`);
   }
-  const scheme = /^(ssws|bearer)\s+/i.exec(token);
+  const scheme = /^(ssws|bearer)(\s+|$)/i.exec(token);
   if (scheme) {
     token = token.slice(scheme[0].length);
     const name = scheme[1]!.toLowerCase() === 'ssws' ? 'SSWS' : 'Bearer';
