@@ -139,7 +139,7 @@ const PROBES: ProbeSpec[] = [
   {
     id: 'user-schema',
     title: 'Read user schema',
-    data: 'the names of custom user attributes (values are still exported)',
+    data: 'custom user attribute names (their values are still exported)',
     required: false,
     permissionFix: READ_ONLY_ADMIN,
   },
