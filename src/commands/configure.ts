@@ -116,15 +116,16 @@ function noProfile(name: string, store: ConfigStore): ConfigError {
   });
 }
 
-/** Asks until `parse` accepts the answer, showing each error and its hint. */
+/** Asks until `parse` accepts the answer, showing each error and its hint. The input ending is not retried. */
 async function askUntilValid<T>(
   io: Io,
   ask: () => Promise<string>,
   parse: (answer: string) => T,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
+    const answer = await ask();
     try {
-      return parse(await ask());
+      return parse(answer);
     } catch (error) {
       if (!(error instanceof ConnectorError) || attempt >= MAX_ATTEMPTS) throw error;
       io.logger.error(error.message);

@@ -32,13 +32,19 @@ export function createPrompter(io: Io): Prompter {
   const output = new MutableOutput(io.stderr);
   const rl: Interface = createInterface({ input: io.stdin, output, terminal: io.isTTY.stdin });
   let pending: { reject: (error: Error) => void } | undefined;
+  let ended: Error | undefined;
+  const end = (error: Error): void => {
+    ended ??= error;
+    pending?.reject(ended);
+    pending = undefined;
+  };
 
   rl.on('SIGINT', () => {
-    pending?.reject(new InterruptedError('Interrupted; nothing was saved.'));
+    end(new InterruptedError('Interrupted; nothing was saved.'));
     rl.close();
   });
   rl.on('close', () => {
-    pending?.reject(
+    end(
       new UsageError('The input ended before every question was answered; nothing was saved.', {
         hint: 'Run configure on a terminal, or pass --domain and --token-stdin (see okta-connector configure --help).',
       }),
@@ -47,6 +53,10 @@ export function createPrompter(io: Io): Prompter {
 
   const question = (query: string): Promise<string> =>
     new Promise<string>((resolve, reject) => {
+      if (ended) {
+        reject(ended);
+        return;
+      }
       pending = { reject };
       rl.question(query, (answer) => {
         pending = undefined;
@@ -72,6 +82,7 @@ export function createPrompter(io: Io): Prompter {
     },
     close() {
       pending = undefined;
+      ended ??= new Error('The prompt is closed.');
       rl.close();
     },
   };

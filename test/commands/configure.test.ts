@@ -1,0 +1,367 @@
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { ExitCode } from '../../src/errors.js';
+import { CaptureStream, filesContaining, inputStream, run, tempDir } from '../cli/harness.js';
+
+const TOKEN = '00LeakCanary-Configure_abcdefghijklmnopqr';
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+let dir: string;
+let remove: () => Promise<void>;
+let env: Record<string, string>;
+let configFile: string;
+const outputs: string[] = [];
+
+beforeEach(async () => {
+  ({ dir, remove } = await tempDir());
+  env = { OKTA_CONNECTOR_CONFIG_DIR: path.join(dir, 'config'), HOME: path.join(dir, 'home') };
+  configFile = path.join(dir, 'config', 'config.json');
+});
+afterEach(async () => {
+  for (const output of outputs.splice(0)) expect(output).not.toContain(TOKEN);
+  const leaks = (await filesContaining(dir, TOKEN)).filter((file) => file !== configFile);
+  expect(leaks).toEqual([]);
+  await remove();
+});
+
+async function configure(args: string[], stdin?: string) {
+  const result = await run(['configure', ...args], {
+    env,
+    cwd: dir,
+    ...(stdin === undefined ? {} : { stdin }),
+  });
+  outputs.push(result.stdout, result.stderr);
+  return result;
+}
+
+async function stored(): Promise<unknown> {
+  return JSON.parse(await readFile(configFile, 'utf8'));
+}
+
+describe('configure, scripted', () => {
+  it('round trip: save from flags and stdin, show, list, delete', async () => {
+    const saved = await configure(
+      [
+        '--domain',
+        'https://acme.okta.com/',
+        '--token-stdin',
+        '--output-dir',
+        'inventory',
+        '--format',
+        'CSV',
+        '--schedule',
+        'daily',
+      ],
+      `${TOKEN}\n`,
+    );
+    expect(saved.exitCode).toBe(ExitCode.Success);
+    expect(saved.stderr).toContain(`✓ Created profile "default" in ${configFile}`);
+    expect(saved.stderr).toContain('Next: okta-connector test-connection');
+    expect(saved.stdout).toContain('  token      00Le…opqr');
+    expect(await stored()).toEqual({
+      profiles: {
+        default: {
+          domain: 'acme.okta.com',
+          token: TOKEN,
+          outputDir: path.join(dir, 'inventory'),
+          format: 'csv',
+          schedule: 'daily',
+        },
+      },
+    });
+    expect((await stat(configFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(path.dirname(configFile))).mode & 0o777).toBe(0o700);
+
+    const shown = await configure(['--show', '--json']);
+    expect(shown.exitCode).toBe(ExitCode.Success);
+    expect(JSON.parse(shown.stdout)).toEqual({
+      action: 'shown',
+      configPath: configFile,
+      profile: {
+        name: 'default',
+        domain: 'acme.okta.com',
+        token: '00Le…opqr',
+        outputDir: path.join(dir, 'inventory'),
+        format: 'csv',
+        schedule: 'daily',
+        defaults: [],
+      },
+    });
+
+    const human = await configure(['--show']);
+    expect(human.stdout).toBe(
+      [
+        `Profile "default" (${configFile})`,
+        '  domain     acme.okta.com',
+        '  token      00Le…opqr',
+        `  output dir ${path.join(dir, 'inventory')}`,
+        '  format     csv',
+        '  schedule   daily',
+        '',
+      ].join('\n'),
+    );
+
+    await configure(['--profile', 'sandbox', '--domain', 'acme.oktapreview.com', '--token-stdin'], TOKEN);
+    const listed = await configure(['--list']);
+    expect(listed.stdout).toBe(
+      [
+        'PROFILE  DOMAIN                TOKEN',
+        'default  acme.okta.com         yes',
+        'sandbox  acme.oktapreview.com  yes',
+        '',
+      ].join('\n'),
+    );
+
+    const deleted = await configure(['--delete', '--profile', 'sandbox']);
+    expect(deleted.exitCode).toBe(ExitCode.Success);
+    expect(deleted.stderr).toContain('✓ Deleted profile "sandbox"');
+    const gone = await configure(['--show', '--profile', 'sandbox']);
+    expect(gone.exitCode).toBe(ExitCode.Config);
+    expect(gone.stderr).toContain(`Error: There is no profile "sandbox" in ${configFile}.`);
+    expect(gone.stderr).toContain('Existing profiles: default.');
+  });
+
+  it('updates one setting of an existing profile without asking for the rest', async () => {
+    await configure(['--domain', 'acme.okta.com', '--token-stdin'], TOKEN);
+    const updated = await configure(['--format', 'ndjson']);
+    expect(updated.exitCode).toBe(ExitCode.Success);
+    expect(updated.stderr).toContain('✓ Updated profile "default"');
+    expect(await stored()).toEqual({
+      profiles: { default: { domain: 'acme.okta.com', token: TOKEN, format: 'ndjson' } },
+    });
+  });
+
+  it('stores the whole origin of a loopback server (http is allowed there)', async () => {
+    await configure(['--domain', 'http://127.0.0.1:8080/', '--token-stdin'], TOKEN);
+    expect(await stored()).toMatchObject({ profiles: { default: { domain: 'http://127.0.0.1:8080' } } });
+  });
+
+  it('strips a pasted "SSWS " prefix with a warning', async () => {
+    const result = await configure(['--domain', 'acme.okta.com', '--token-stdin'], `SSWS ${TOKEN}\n`);
+    expect(result.exitCode).toBe(ExitCode.Success);
+    expect(result.stderr).toContain('! Removed the "SSWS " prefix from the token from standard input');
+    expect(await stored()).toMatchObject({ profiles: { default: { token: TOKEN } } });
+  });
+
+  it.each([
+    ['', /The API token from standard input is empty/],
+    ['{apiToken}', /placeholder/],
+    [`${TOKEN.slice(0, 10)} ${TOKEN.slice(10)}`, /spaces or line breaks/],
+  ])('rejects the token %j with a Config error and writes nothing', async (stdin, message) => {
+    const result = await configure(['--domain', 'acme.okta.com', '--token-stdin'], stdin);
+    expect(result.exitCode).toBe(ExitCode.Config);
+    expect(result.stderr).toMatch(message);
+    await expect(stat(configFile)).rejects.toThrow();
+  });
+
+  it('rejects a bad domain before reading the token, with the fix', async () => {
+    const result = await configure(['--domain', 'acme-admin.okta.com', '--token-stdin'], TOKEN);
+    expect(result.exitCode).toBe(ExitCode.Config);
+    expect(result.stderr).toBe(
+      'Error: "acme-admin.okta.com" is the Admin Console address, not the API domain.\n  Use acme.okta.com (without "-admin").\n',
+    );
+    await expect(stat(configFile)).rejects.toThrow();
+  });
+
+  it.each([
+    [['--format', 'xml'], /Unknown output format "xml"/],
+    [['--schedule', '0 25 * * *'], /hour 25 is out of range 0-23/],
+    [['--schedule', 'nightly'], /cron needs 5/],
+  ])('rejects %j as a usage error', async (flags, message) => {
+    const result = await configure(['--domain', 'acme.okta.com', '--token-stdin', ...flags], TOKEN);
+    expect(result.exitCode).toBe(ExitCode.Usage);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('without a terminal and without flags: a usage error that shows the scripted form', async () => {
+    const result = await configure([]);
+    expect(result.exitCode).toBe(ExitCode.Usage);
+    expect(result.stderr).toContain(
+      'configure asks its questions on a terminal; without one, give the settings as flags.',
+    );
+    expect(result.stderr).toContain('--domain acme.okta.com --token-stdin');
+  });
+
+  it('a new profile without a token: says which flag is missing', async () => {
+    const result = await configure(['--domain', 'acme.okta.com']);
+    expect(result.exitCode).toBe(ExitCode.Usage);
+    expect(result.stderr).toContain('Profile "default" needs --token-stdin');
+  });
+
+  it.each([
+    [['--show', '--list'], '--show and --list cannot be used together.'],
+    [['--delete', '--domain', 'acme.okta.com'], '--delete cannot be combined with --domain.'],
+    [['--show', '--token-stdin'], '--show cannot be combined with --token-stdin.'],
+  ])('rejects %j', async (flags, message) => {
+    const result = await configure(flags);
+    expect(result.exitCode).toBe(ExitCode.Usage);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('rejects an invalid profile name', async () => {
+    const result = await configure(['--profile', 'my.profile', '--list']);
+    expect(result.exitCode).toBe(ExitCode.Usage);
+    expect(result.stderr).toContain('Invalid profile name "my.profile".');
+  });
+
+  it('--list with no profiles says how to create one', async () => {
+    const result = await configure(['--list']);
+    expect(result.exitCode).toBe(ExitCode.Success);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('No profiles yet');
+    expect(JSON.parse((await configure(['--list', '--json'])).stdout)).toMatchObject({ profiles: [] });
+  });
+
+  it('a corrupted config file: a clear error, no stack trace, and the file is left alone', async () => {
+    await mkdir(path.dirname(configFile), { recursive: true });
+    const content = `{"profiles": {"default": {"token": "${TOKEN}" }`;
+    await writeFile(configFile, content);
+    for (const args of [['--show'], ['--list'], ['--domain', 'acme.okta.com', '--token-stdin']]) {
+      const result = await configure(args, TOKEN);
+      expect(result.exitCode).toBe(ExitCode.Config);
+      expect(result.stderr).toContain(
+        `Error: The config file ${configFile} is not valid JSON at line 1, column`,
+      );
+      expect(result.stderr).toContain(
+        'Fix the file by hand, or delete it and run "okta-connector configure" again',
+      );
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(await readFile(configFile, 'utf8')).toBe(content);
+  });
+});
+
+describe('configure, custom domains', () => {
+  it('shows the canonical org URL from /.well-known/okta-organization (sent without the token)', async () => {
+    const authorizations: Array<string | null> = [];
+    server.use(
+      http.get('https://id.example.com/.well-known/okta-organization', ({ request }) => {
+        authorizations.push(request.headers.get('authorization'));
+        return HttpResponse.json({
+          id: '00o1',
+          pipeline: 'idx',
+          _links: { organization: { href: 'https://acme.okta.com' } },
+        });
+      }),
+    );
+    const result = await configure(['--domain', 'id.example.com', '--token-stdin', '--json'], TOKEN);
+    expect(result.exitCode).toBe(ExitCode.Success);
+    expect(result.stderr).toContain(
+      '✓ id.example.com is a custom domain of an Okta org (Identity Engine); its Okta URL is https://acme.okta.com.',
+    );
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      action: 'saved',
+      organization: { verified: true, engine: 'Identity Engine', organizationUrl: 'https://acme.okta.com' },
+    });
+    expect(authorizations).toEqual([null]);
+  });
+
+  it('a host without the Okta document: a warning, and the profile is saved', async () => {
+    server.use(
+      http.get(
+        'https://id.example.com/.well-known/okta-organization',
+        () => new HttpResponse('nope', { status: 404 }),
+      ),
+    );
+    const result = await configure(['--domain', 'id.example.com', '--token-stdin'], TOKEN);
+    expect(result.exitCode).toBe(ExitCode.Success);
+    expect(result.stderr).toContain('! id.example.com does not look like an Okta org');
+    expect(await stored()).toMatchObject({ profiles: { default: { domain: 'id.example.com' } } });
+  });
+
+  it('a network failure: a warning, and the profile is saved', async () => {
+    server.use(http.get('https://id.example.com/.well-known/okta-organization', () => HttpResponse.error()));
+    const result = await configure(['--domain', 'id.example.com', '--token-stdin'], TOKEN);
+    expect(result.exitCode).toBe(ExitCode.Success);
+    expect(result.stderr).toMatch(
+      /! Could not confirm that id\.example\.com is an Okta org: .*The profile is saved anyway/,
+    );
+    expect(await stored()).toMatchObject({ profiles: { default: { domain: 'id.example.com' } } });
+  });
+});
+
+/** Answers each prompt written on stderr with the next line, as a person at a terminal would. */
+class Terminal extends CaptureStream {
+  constructor(
+    private readonly stdin: NodeJS.WritableStream,
+    private readonly answers: string[],
+  ) {
+    super(false);
+  }
+
+  override _write(chunk: Buffer | string, encoding: BufferEncoding, callback: () => void): void {
+    super._write(chunk, encoding, callback);
+    if (/(^|\n)\? [^\n]*: $/.test(chunk.toString())) {
+      const answer = this.answers.shift();
+      setImmediate(() => (answer === undefined ? this.stdin.end() : this.stdin.write(`${answer}\r`)));
+    }
+  }
+}
+
+async function interactive(args: string[], answers: string[]) {
+  const stdin = inputStream('', true);
+  const stdout = new CaptureStream(false);
+  const stderr = new Terminal(stdin, answers);
+  const exitCode = await runCli(['configure', ...args], { stdin, stdout, stderr, env, cwd: dir });
+  outputs.push(stdout.text(), stderr.text());
+  return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe('configure, interactive', () => {
+  it('asks every question, re-asks after a bad answer, and never echoes the token', async () => {
+    const result = await interactive(
+      [],
+      ['acme-admin.okta.com', 'acme.okta.com', TOKEN, '', 'csv', 'weekly'],
+    );
+    expect(result.exitCode).toBe(ExitCode.Success);
+    expect(result.stderr).toContain('? Okta domain (e.g. acme.okta.com): ');
+    expect(result.stderr).toContain(
+      '✗ "acme-admin.okta.com" is the Admin Console address, not the API domain.',
+    );
+    expect(result.stderr).toContain('? API token (input is hidden): ');
+    expect(result.stderr).toContain(`? Output directory [${path.join(dir, 'home', 'okta-inventory')}]: `);
+    expect(await stored()).toEqual({
+      profiles: {
+        default: {
+          domain: 'acme.okta.com',
+          token: TOKEN,
+          outputDir: path.join(dir, 'home', 'okta-inventory'),
+          format: 'csv',
+          schedule: 'weekly',
+        },
+      },
+    });
+  });
+
+  it('keeps the current values on Enter', async () => {
+    await configure(['--domain', 'acme.okta.com', '--token-stdin', '--schedule', 'daily'], TOKEN);
+    const result = await interactive([], ['', '', '', '', '']);
+    expect(result.exitCode).toBe(ExitCode.Success);
+    expect(result.stderr).toContain('? Okta domain (e.g. acme.okta.com) [acme.okta.com]: ');
+    expect(result.stderr).toContain('? API token (Enter keeps 00Le…opqr): ');
+    expect(await stored()).toMatchObject({
+      profiles: { default: { domain: 'acme.okta.com', token: TOKEN, schedule: 'daily' } },
+    });
+  });
+
+  it('--token-stdin on a terminal asks with a hidden prompt', async () => {
+    const result = await interactive(['--domain', 'acme.okta.com', '--token-stdin'], [TOKEN]);
+    expect(result.exitCode).toBe(ExitCode.Success);
+    expect(await stored()).toMatchObject({ profiles: { default: { token: TOKEN } } });
+  });
+
+  it('input that ends early saves nothing', async () => {
+    const result = await interactive([], ['acme.okta.com']);
+    expect(result.exitCode).toBe(ExitCode.Usage);
+    expect(result.stderr).toContain('The input ended before every question was answered; nothing was saved.');
+    expect(result.stderr.match(/API token/g)).toHaveLength(1);
+    await expect(stat(configFile)).rejects.toThrow();
+  });
+});
