@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SampleLogEvent, type SampleOrg, startSampleOrg } from '../../src/demo/index.js';
-import { get, json, manualClock, walk } from './helpers.js';
+import { get, json, manualClock, type Page, walk } from './helpers.js';
 
 const DAY = 86_400_000;
 const clock = manualClock();
@@ -86,7 +86,7 @@ describe('GET /api/v1/logs', () => {
     let next: string | undefined = `/api/v1/logs?since=${at(since)}&limit=1000&sortOrder=ASCENDING`;
     const seen: SampleLogEvent[] = [];
     for (;;) {
-      const page = await get<SampleLogEvent[]>(org, next as string);
+      const page: Page<SampleLogEvent[]> = await get<SampleLogEvent[]>(org, next as string);
       expect(page.next).toBeDefined();
       next = page.next;
       seen.push(...page.body);
