@@ -7,7 +7,7 @@ import { PROFILE_NAME_PATTERN } from './config/schema.js';
 import { ExitCode, type ExitCodeValue, toConnectorError, UsageError } from './errors.js';
 import { NetworkError, OktaError } from './okta/errors.js';
 import { createIo, type Env, type InputStream, type Io, type OutputStream } from './ui/io.js';
-import { redact } from './ui/redact.js';
+import { redact, registerSecret } from './ui/redact.js';
 import { VERSION } from './version.js';
 
 /**
@@ -140,6 +140,15 @@ function action<O>(
     const options = command.optsWithGlobals<O & GlobalOptions>();
     const io = ioFor(context, options);
     state.io = io;
+    if ('token' in options && options.token !== undefined) {
+      registerSecret(String(options.token));
+      throw new UsageError(
+        'okta-connector does not take the API token as an argument: other users can see arguments in the process list.',
+        {
+          hint: 'Pipe it in with --token-stdin, or set OKTA_CLIENT_TOKEN.',
+        },
+      );
+    }
     if (!PROFILE_NAME_PATTERN.test(options.profile)) {
       throw new UsageError(`Invalid profile name "${options.profile}".`, {
         hint: 'Use 1 to 64 letters, digits, "-" or "_".',
@@ -150,6 +159,11 @@ function action<O>(
     else output.human();
     state.exitCode = output.exitCode ?? ExitCode.Success;
   };
+}
+
+/** A hidden `--token <value>`, only to answer that mistake with the right way (the value is never printed). */
+function tokenArgument(): Option {
+  return new Option('--token <token>').hideHelp();
 }
 
 function buildProgram(context: CliContext, state: RunState): Command {
@@ -190,6 +204,7 @@ function buildProgram(context: CliContext, state: RunState): Command {
     )
     .option('--domain <host-or-url>', 'Okta domain, e.g. acme.okta.com (a pasted URL is trimmed to its host)')
     .option('--token-stdin', 'read the API token from standard input')
+    .addOption(tokenArgument())
     .option('--output-dir <dir>', 'folder sync writes snapshots to (default: ~/okta-inventory)')
     .option('--format <format>', 'snapshot format: json, ndjson or csv (default: json)')
     .option('--schedule <when>', 'hourly, daily, weekly or a 5-field cron expression (stored for scheduling)')
@@ -227,6 +242,7 @@ function buildProgram(context: CliContext, state: RunState): Command {
     )
     .option('--domain <host-or-url>', "test this Okta domain instead of the profile's")
     .option('--token-stdin', 'read the API token from standard input')
+    .addOption(tokenArgument())
     .option('--output-dir <dir>', 'check this output directory instead of the configured one')
     .addHelpText(
       'after',

@@ -105,9 +105,11 @@ export function checkTls(hostname: string, port: number, options: TlsOptions = {
   const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise((resolve) => {
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (result: TlsResult, socket?: TLSSocket): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       socket?.destroy();
       resolve(result);
     };
@@ -117,8 +119,9 @@ export function checkTls(hostname: string, port: number, options: TlsOptions = {
       // SNI must be a name, never an IP address.
       ...(isIP(hostname) === 0 ? { servername: hostname } : {}),
       rejectUnauthorized: false,
-      timeout: timeoutMs,
     });
+    // Covers the TCP connect and the handshake; an inspecting proxy may accept and then stall.
+    timer = setTimeout(() => finish({ ok: false, errorCode: 'ETIMEDOUT' }, socket), timeoutMs);
     socket.once('secureConnect', () => {
       const certificate = socket.getPeerCertificate();
       const hasCertificate = certificate && Object.keys(certificate).length > 0;
@@ -141,7 +144,6 @@ export function checkTls(hostname: string, port: number, options: TlsOptions = {
       if (protocol) result.protocol = protocol;
       finish(result, socket);
     });
-    socket.once('timeout', () => finish({ ok: false, errorCode: 'ETIMEDOUT' }, socket));
     socket.once('error', (error: NodeJS.ErrnoException) =>
       finish({ ok: false, errorCode: error.code ?? 'ETLS' }, socket),
     );
