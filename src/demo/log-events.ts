@@ -178,12 +178,12 @@ export class SampleOrgLog {
         displayName: this.store.appLabel(core.app),
         detailEntry: { signOnModeType: this.store.signOnMode(core.app) },
       };
-      const profile = this.store.userProfile(core.user, false);
+      const identity = this.store.userIdentity(core.user, false);
       const appUser: LogTarget = {
         id: this.store.userIds.at(core.user),
         type: 'AppUser',
-        alternateId: String(profile.login),
-        displayName: String(profile.displayName ?? profile.login),
+        alternateId: identity.login,
+        displayName: identity.displayName,
       };
       const enrollment: LogTarget = {
         id: `pfd${opaqueId(this.store.seed, Salt.Detail, core.user, 17)}`,
@@ -232,7 +232,7 @@ export class SampleOrgLog {
   ): SampleLogEvent {
     const { seed } = this.store;
     const h = (k: number) => hash(seed, Salt.Detail, index, k);
-    const profile = this.store.userProfile(spec.actorUser, spec.actorProfileCurrent);
+    const identity = this.store.userIdentity(spec.actorUser, spec.actorProfileCurrent);
     const [city, countryCode] = PLACES[hash(seed, Salt.Detail, spec.actorUser) % PLACES.length] as readonly [
       string,
       string,
@@ -262,8 +262,8 @@ export class SampleOrgLog {
       actor: {
         id: this.store.userIds.at(spec.actorUser),
         type: 'User',
-        alternateId: String(profile.login),
-        displayName: String(profile.displayName ?? profile.login),
+        alternateId: identity.login,
+        displayName: identity.displayName,
       },
       client: {
         userAgent: USER_AGENTS[h(6) % USER_AGENTS.length],

@@ -27,9 +27,16 @@ function base62(value: number, width: number): string {
   return out;
 }
 
+/** `width` base-62 characters from (seed, salt, index): five per 32-bit hash (62⁵ < 2³²). */
 function noise(seed: number, salt: number, index: number, width: number): string {
   let out = '';
-  for (let i = 0; i < width; i++) out += BASE62[hash(seed, salt, index, i) % 62];
+  for (let chunk = 0; out.length < width; chunk++) {
+    let h = hash(seed, salt, index, chunk);
+    for (let i = 0; i < 5 && out.length < width; i++) {
+      out += BASE62[h % 62];
+      h = Math.floor(h / 62);
+    }
+  }
   return out;
 }
 

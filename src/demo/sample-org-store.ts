@@ -306,11 +306,35 @@ export class SampleOrgStore {
     return this.userOverrides.get(user)?.lastUpdated ?? this.baseUserTimes(user).lastUpdated;
   }
 
+  private generatedName(user: number): {
+    first: string;
+    firstAscii: string;
+    last: string;
+    lastAscii: string;
+  } {
+    const [first, firstAscii] = FIRST_NAMES[
+      hash(this.seed, Salt.UserName, user, 1) % FIRST_NAMES.length
+    ] as readonly [string, string];
+    const [last, lastAscii] = LAST_NAMES[
+      hash(this.seed, Salt.UserName, user, 2) % LAST_NAMES.length
+    ] as readonly [string, string];
+    return { first, firstAscii, last, lastAscii };
+  }
+
+  /** Login and display name (as the System Log shows a user) without building the whole profile. */
+  userIdentity(user: number, current = true): { login: string; displayName: string } {
+    if (USER_FIXTURE_PROFILES[user] || (current && this.userOverrides.get(user)?.profile)) {
+      const profile = this.userProfile(user, current);
+      return { login: String(profile.login), displayName: String(profile.displayName ?? profile.login) };
+    }
+    const { first, firstAscii, last, lastAscii } = this.generatedName(user);
+    return { login: `${firstAscii}.${lastAscii}.${user}@demo.example`, displayName: `${first} ${last}` };
+  }
+
   /** The generated profile; `current` adds what `mutate()` changed. */
   userProfile(user: number, current = true): UserProfile {
     const h = (k: number) => hash(this.seed, Salt.UserName, user, k);
-    const [first, firstAscii] = FIRST_NAMES[h(1) % FIRST_NAMES.length] as readonly [string, string];
-    const [last, lastAscii] = LAST_NAMES[h(2) % LAST_NAMES.length] as readonly [string, string];
+    const { first, firstAscii, last, lastAscii } = this.generatedName(user);
     const [city, countryCode, timezone, locale] = PLACES[h(3) % PLACES.length] as readonly [
       string,
       string,
