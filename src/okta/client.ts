@@ -63,6 +63,10 @@ export interface RequestEvent {
   rateLimit?: RateLimitHeaders;
   /** The network error code (ECONNRESET, ETIMEDOUT, …) when no response arrived. */
   error?: string;
+  /** The caller's label for the request (an inventory entity), from GetOptions/PaginateOptions. */
+  label?: string;
+  /** How long this attempt waited in the scheduler (rate-limit budget, 429 wait, retry backoff). */
+  waitedMs?: number;
 }
 
 export interface OktaResponse<T> {
@@ -85,6 +89,8 @@ export interface GetOptions {
    * @default true
    */
   authenticated?: boolean;
+  /** Passed through to RequestEvent, so a caller can attribute requests (e.g. to an entity). */
+  label?: string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -141,7 +147,22 @@ export class OktaClient {
     const url = this.#resolve(pathOrUrl, options.searchParams);
     const bucket = rateLimitBucketFor('GET', url.pathname);
     const authenticated = options.authenticated ?? true;
-    return this.#scheduler.run(bucket, (attempt) => this.#attempt<T>(url, bucket, attempt, authenticated));
+    const now = this.#scheduler.options.now;
+    let readyAt = now();
+    return this.#scheduler.run(bucket, async (attempt) => {
+      const waitedMs = Math.max(0, now() - readyAt);
+      try {
+        return await this.#attempt<T>(url, {
+          bucket,
+          attempt,
+          authenticated,
+          label: options.label,
+          waitedMs,
+        });
+      } finally {
+        readyAt = now();
+      }
+    });
   }
 
   /** The records of a list, following `next` links. See {@link PaginateOptions}. */
@@ -179,13 +200,25 @@ export class OktaClient {
 
   async #attempt<T>(
     url: URL,
-    bucket: string,
-    attempt: number,
-    authenticated: boolean,
+    context: {
+      bucket: string;
+      attempt: number;
+      authenticated: boolean;
+      label: string | undefined;
+      waitedMs: number;
+    },
   ): Promise<AttemptReport<OktaResponse<T>>> {
+    const { bucket, attempt, authenticated, label, waitedMs } = context;
     const now = this.#scheduler.options.now;
     const request = `GET ${url.pathname}`;
-    const event = { method: 'GET', path: url.pathname + url.search, bucket, attempt };
+    const event = {
+      method: 'GET',
+      path: url.pathname + url.search,
+      bucket,
+      attempt,
+      waitedMs,
+      ...(label === undefined ? {} : { label }),
+    };
     const startedAt = now();
     let response: Response<string>;
     try {

@@ -30,6 +30,8 @@ export interface PaginateOptions<T> {
    * @default false
    */
   stopOnEmptyPage?: boolean;
+  /** Passed to every request of the list (see GetOptions.label). */
+  label?: string;
 }
 
 export interface Page<T> {
@@ -44,7 +46,7 @@ export interface PageSource {
   readonly orgUrl: OrgUrl;
   get<T = unknown>(
     pathOrUrl: string,
-    options?: { searchParams?: Record<string, string | number> },
+    options?: { searchParams?: Record<string, string | number>; label?: string },
   ): Promise<OktaResponse<T>>;
 }
 
@@ -76,9 +78,10 @@ export async function* paginatePages<T>(
         { request: describe(path) },
       );
     }
+    const label = options.label === undefined ? {} : { label: options.label };
     const response = await source.get<unknown>(
       url,
-      pageNumber === 1 ? { searchParams: firstParams } : undefined,
+      pageNumber === 1 ? { searchParams: firstParams, ...label } : label,
     );
     followed.add(response.url);
 

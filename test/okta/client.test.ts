@@ -90,6 +90,7 @@ describe('OktaClient.get', () => {
         requestId: 'req-123',
         bucket: 'users/id',
         attempt: 1,
+        waitedMs: 0,
         rateLimit: { limit: 600, remaining: 599, reset: Date.parse(DATE) / 1000 + 60 },
       },
     ]);
@@ -339,6 +340,28 @@ describe('OktaClient errors', () => {
     );
     expect(error).toBeInstanceOf(ResponseShapeError);
     expect(error.message).toContain(reason);
+  });
+
+  it('labels every attempt of a list and reports how long each waited in the scheduler', async () => {
+    const reset = String(Date.parse(DATE) / 1000 + 5);
+    serveSequence('/api/v1/groups', [
+      json(errorBody('E0000047', 'API call exceeded rate limit due to too many requests.'), 429, {
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': reset,
+      }),
+      json([{ id: '00g1' }]),
+    ]);
+    const { client, requests } = createTestClient();
+    const records = [];
+    for await (const group of client.paginate('/api/v1/groups', { label: 'groups' })) records.push(group);
+    expect(records).toEqual([{ id: '00g1' }]);
+    expect(requests.map((event) => [event.label, event.attempt, event.status])).toEqual([
+      ['groups', 1, 429],
+      ['groups', 2, 200],
+    ]);
+    // The retry waited for the reset (5 s after the server's Date) plus the 1 s margin.
+    expect(requests[0]?.waitedMs).toBe(0);
+    expect(requests[1]?.waitedMs).toBeGreaterThanOrEqual(6000);
   });
 
   it('gives up on 429s with a RateLimitError', async () => {
