@@ -1,0 +1,131 @@
+const DAY_MS = 86_400_000;
+
+export interface AppUsageRow {
+  userId: string;
+  appId: string;
+  /** ISO timestamp of the latest sign-in seen in the System Log window. */
+  lastSignIn: string;
+  signIns30d: number;
+  signIns90d: number;
+}
+
+export interface AppSignInEvent {
+  published: string;
+  eventType: string;
+  actor?: { id?: string | undefined; type?: string | undefined } | null | undefined;
+  target?: { id?: string | undefined; type?: string | undefined }[] | null | undefined;
+}
+
+/**
+ * The user and app of a sign-in event, or undefined when it is not one a licence manager counts.
+ * The app is found by its target `type`, never by position: Okta lists targets in no fixed order.
+ * https://developer.okta.com/docs/reference/api/system-log/#target-object
+ */
+export function signInOf(event: AppSignInEvent): { userId: string; appId: string; at: number } | undefined {
+  if (event.actor?.type !== 'User' || !event.actor.id) return undefined;
+  const app = event.target?.find((target) => target.type === 'AppInstance');
+  if (!app?.id) return undefined;
+  const at = Date.parse(event.published);
+  if (Number.isNaN(at)) return undefined;
+  return { userId: event.actor.id, appId: app.id, at };
+}
+
+/**
+ * Counts sign-ins per user × app in compact typed arrays (ids interned once), so a million
+ * events over hundreds of thousands of pairs stay within a few tens of megabytes.
+ */
+export class AppUsageAggregator {
+  readonly #userIndex = new Map<string, number>();
+  readonly #userIds: string[] = [];
+  readonly #appIndex = new Map<string, number>();
+  readonly #appIds: string[] = [];
+  readonly #slotOfPair = new Map<number, number>();
+  #pairUser = new Uint32Array(1024);
+  #pairApp = new Uint32Array(1024);
+  #lastSignIn = new Float64Array(1024);
+  #count30 = new Uint32Array(1024);
+  #count90 = new Uint32Array(1024);
+  #pairs = 0;
+  readonly #since30: number;
+  readonly #since90: number;
+
+  /** @param now the moment the 30- and 90-day windows end (ms since epoch). */
+  constructor(now: number) {
+    this.#since30 = now - 30 * DAY_MS;
+    this.#since90 = now - 90 * DAY_MS;
+  }
+
+  get size(): number {
+    return this.#pairs;
+  }
+
+  /** Adds one event; returns whether it counted as an app sign-in. */
+  add(event: AppSignInEvent): boolean {
+    const signIn = signInOf(event);
+    if (!signIn || signIn.at < this.#since90) return false;
+    const user = intern(this.#userIndex, this.#userIds, signIn.userId);
+    const app = intern(this.#appIndex, this.#appIds, signIn.appId);
+    const key = user * 0x1_0000_0000 + app;
+    let slot = this.#slotOfPair.get(key);
+    if (slot === undefined) {
+      slot = this.#pairs++;
+      this.#grow();
+      this.#slotOfPair.set(key, slot);
+      this.#pairUser[slot] = user;
+      this.#pairApp[slot] = app;
+      this.#lastSignIn[slot] = signIn.at;
+    } else if (signIn.at > this.#lastSignIn[slot]!) {
+      this.#lastSignIn[slot] = signIn.at;
+    }
+    this.#count90[slot]! += 1;
+    if (signIn.at >= this.#since30) this.#count30[slot]! += 1;
+    return true;
+  }
+
+  /** Rows ordered by user id, then app id (plain code-unit order), so every run lists them alike. */
+  *rows(): Generator<AppUsageRow> {
+    const order = Array.from({ length: this.#pairs }, (_, slot) => slot);
+    const userIds = this.#userIds;
+    const appIds = this.#appIds;
+    const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    order.sort(
+      (a, b) =>
+        compare(userIds[this.#pairUser[a]!]!, userIds[this.#pairUser[b]!]!) ||
+        compare(appIds[this.#pairApp[a]!]!, appIds[this.#pairApp[b]!]!),
+    );
+    for (const slot of order) {
+      yield {
+        userId: userIds[this.#pairUser[slot]!]!,
+        appId: appIds[this.#pairApp[slot]!]!,
+        lastSignIn: new Date(this.#lastSignIn[slot]!).toISOString(),
+        signIns30d: this.#count30[slot]!,
+        signIns90d: this.#count90[slot]!,
+      };
+    }
+  }
+
+  #grow(): void {
+    if (this.#pairs <= this.#pairUser.length) return;
+    const capacity = this.#pairUser.length * 2;
+    this.#pairUser = resize(this.#pairUser, new Uint32Array(capacity));
+    this.#pairApp = resize(this.#pairApp, new Uint32Array(capacity));
+    this.#lastSignIn = resize(this.#lastSignIn, new Float64Array(capacity));
+    this.#count30 = resize(this.#count30, new Uint32Array(capacity));
+    this.#count90 = resize(this.#count90, new Uint32Array(capacity));
+  }
+}
+
+function intern(index: Map<string, number>, values: string[], value: string): number {
+  let position = index.get(value);
+  if (position === undefined) {
+    position = values.length;
+    values.push(value);
+    index.set(value, position);
+  }
+  return position;
+}
+
+function resize<T extends Uint32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}

@@ -1,0 +1,217 @@
+import type { ColumnPlan } from './column-plan.js';
+
+/**
+ * The entities of a snapshot, in the order they are listed in the manifest and the summary table.
+ * Each becomes one file (`<entity>.json`, `.ndjson` or `.csv`).
+ */
+export const ENTITY_NAMES = [
+  'users',
+  'user_schema',
+  'groups',
+  'group_members',
+  'apps',
+  'app_users',
+  'app_groups',
+  'admin_roles',
+  'devices',
+  'app_usage',
+] as const;
+export type EntityName = (typeof ENTITY_NAMES)[number];
+
+export function isEntityName(value: string): value is EntityName {
+  return (ENTITY_NAMES as readonly string[]).includes(value);
+}
+
+type Row = Record<string, unknown>;
+
+/** Okta's HAL `_links` only repeat URLs of the org; they are dropped from every row. */
+function withoutLinks(record: Row): Row {
+  const { _links, ...rest } = record;
+  return rest;
+}
+
+/** The CSV columns of each entity. `profile` attributes come from the user schema, then any extra met. */
+export function columnPlanFor(entity: EntityName, userProfileAttributes: readonly string[] = []): ColumnPlan {
+  switch (entity) {
+    case 'users':
+      return {
+        fixed: [
+          'id',
+          'status',
+          'created',
+          'activated',
+          'statusChanged',
+          'lastLogin',
+          'lastUpdated',
+          'passwordChanged',
+          'type.id',
+          'transitioningToStatus',
+          'credentials.provider.type',
+          'credentials.provider.name',
+        ],
+        expand: [{ prefix: 'profile', known: [...userProfileAttributes] }],
+      };
+    case 'user_schema':
+      return {
+        fixed: ['name', 'scope', 'type', 'title', 'description', 'required', 'unique', 'itemsType', 'enum'],
+      };
+    case 'groups':
+      return {
+        fixed: ['id', 'type', 'created', 'lastUpdated', 'lastMembershipUpdated', 'objectClass'],
+        expand: [{ prefix: 'profile', known: ['name', 'description'] }],
+      };
+    case 'group_members':
+      return { fixed: ['groupId', 'userId'] };
+    case 'apps':
+      return {
+        fixed: [
+          'id',
+          'name',
+          'label',
+          'status',
+          'signOnMode',
+          'created',
+          'lastUpdated',
+          'features',
+          'licensing.seatCount',
+        ],
+      };
+    case 'app_users':
+      return {
+        fixed: [
+          'appId',
+          'userId',
+          'scope',
+          'status',
+          'syncState',
+          'externalId',
+          'credentials.userName',
+          'created',
+          'lastUpdated',
+          'statusChanged',
+          'passwordChanged',
+          'lastSync',
+        ],
+        expand: [{ prefix: 'profile', known: [] }],
+      };
+    case 'app_groups':
+      return {
+        fixed: ['appId', 'groupId', 'priority', 'lastUpdated'],
+        expand: [{ prefix: 'profile', known: [] }],
+      };
+    case 'admin_roles':
+      return {
+        fixed: [
+          'userId',
+          'roleAssignmentId',
+          'type',
+          'label',
+          'status',
+          'assignmentType',
+          'created',
+          'lastUpdated',
+        ],
+      };
+    case 'devices':
+      return {
+        fixed: ['id', 'status', 'created', 'lastUpdated', 'resourceDisplayName.value', 'userIds'],
+        expand: [
+          {
+            prefix: 'profile',
+            known: [
+              'displayName',
+              'platform',
+              'manufacturer',
+              'model',
+              'osVersion',
+              'serialNumber',
+              'registered',
+              'secureHardwarePresent',
+            ],
+          },
+        ],
+      };
+    case 'app_usage':
+      return { fixed: ['userId', 'appId', 'lastSignIn', 'signIns30d', 'signIns90d'] };
+  }
+}
+
+export function userRow(user: Row): Row {
+  return withoutLinks(user);
+}
+
+export function groupRow(group: Row): Row {
+  return withoutLinks(group);
+}
+
+export function appRow(app: Row): Row {
+  return withoutLinks(app);
+}
+
+/** An app user's `id` is the user's id; the row names both sides of the assignment. */
+export function appUserRow(appId: string, appUser: Row): Row {
+  const { id, _links, ...rest } = appUser;
+  return { appId, userId: id, ...rest };
+}
+
+export function appGroupRow(appId: string, appGroup: Row): Row {
+  const { id, _links, ...rest } = appGroup;
+  return { appId, groupId: id, ...rest };
+}
+
+export function adminRoleRow(userId: string, assignment: Row): Row {
+  const { id, _links, _embedded, ...rest } = assignment;
+  return { userId, roleAssignmentId: id, ...rest };
+}
+
+interface EmbeddedDeviceUser {
+  user?: { id?: unknown };
+}
+
+/** Devices keep their embedded users, plus `userIds` for a quick join. */
+export function deviceRow(device: Row): Row {
+  const { _links, _embedded, ...rest } = device;
+  const embedded = (_embedded as { users?: EmbeddedDeviceUser[] } | undefined)?.users ?? [];
+  const userIds = embedded
+    .map((entry) => entry.user?.id)
+    .filter((id): id is string => typeof id === 'string');
+  return { ...rest, userIds, users: embedded };
+}
+
+interface SchemaAttribute {
+  type?: unknown;
+  title?: unknown;
+  description?: unknown;
+  required?: unknown;
+  unique?: unknown;
+  items?: { type?: unknown };
+  enum?: unknown;
+}
+
+/** One row per attribute of the user profile schema, base attributes first, in Okta's order. */
+export function userSchemaRows(schema: {
+  definitions?: {
+    base?: { properties?: Record<string, unknown> };
+    custom?: { properties?: Record<string, unknown> };
+  };
+}): Row[] {
+  const rows: Row[] = [];
+  for (const scope of ['base', 'custom'] as const) {
+    const properties = schema.definitions?.[scope]?.properties ?? {};
+    for (const [name, value] of Object.entries(properties)) {
+      const attribute = (value ?? {}) as SchemaAttribute;
+      rows.push({
+        name,
+        scope,
+        type: attribute.type ?? null,
+        title: attribute.title ?? null,
+        description: attribute.description ?? null,
+        required: attribute.required ?? null,
+        unique: attribute.unique ?? null,
+        itemsType: attribute.items?.type ?? null,
+        enum: attribute.enum ?? null,
+      });
+    }
+  }
+  return rows;
+}

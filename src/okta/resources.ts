@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import type { OktaClient } from './client.js';
+import type { PaginateOptions } from './paginate.js';
+
+/**
+ * One function per Okta resource the inventory reads. Each returns an async iterable of records
+ * validated at the edge: the fields we rely on are checked, every other field passes through
+ * untouched (Okta adds fields, and values are written byte for byte as Okta sent them).
+ */
+
+/** Largest useful page size per endpoint (../shared/okta-api.md §3). */
+export const PAGE_SIZE = {
+  users: 200,
+  groups: 200,
+  groupMembers: 200,
+  apps: 200,
+  appUsers: 500,
+  appGroups: 200,
+  logs: 1000,
+  devices: 200,
+  roleAssignees: 100,
+} as const;
+
+const id = z.string().min(1);
+const timestamp = z.string().nullable().optional();
+
+export const userSchema = z
+  .object({
+    id,
+    status: z.string(),
+    created: timestamp,
+    lastUpdated: timestamp,
+    profile: z.record(z.string(), z.unknown()),
+  })
+  .loose();
+export type OktaUser = z.infer<typeof userSchema>;
+
+export const groupSchema = z
+  .object({ id, type: z.string().optional(), profile: z.record(z.string(), z.unknown()).optional() })
+  .loose();
+export type OktaGroup = z.infer<typeof groupSchema>;
+
+/** Group members are full user objects; we only keep the id. */
+const memberSchema = z.object({ id }).loose();
+
+export const appSchema = z
+  .object({ id, label: z.string().optional(), status: z.string().optional() })
+  .loose();
+export type OktaApp = z.infer<typeof appSchema>;
+
+export const appUserSchema = z.object({ id, scope: z.string().optional() }).loose();
+export type OktaAppUser = z.infer<typeof appUserSchema>;
+
+export const appGroupSchema = z.object({ id, priority: z.number().nullable().optional() }).loose();
+export type OktaAppGroup = z.infer<typeof appGroupSchema>;
+
+const roleAssigneeSchema = z.object({ id }).loose();
+
+export const roleAssignmentSchema = z.object({ id, type: z.string() }).loose();
+export type OktaRoleAssignment = z.infer<typeof roleAssignmentSchema>;
+
+export const deviceSchema = z.object({ id, status: z.string().optional() }).loose();
+export type OktaDevice = z.infer<typeof deviceSchema>;
+
+export const logEventSchema = z
+  .object({
+    uuid: z.string().optional(),
+    published: z.string(),
+    eventType: z.string(),
+    actor: z.object({ id: z.string().optional(), type: z.string().optional() }).loose().nullable().optional(),
+    target: z
+      .array(z.object({ id: z.string().optional(), type: z.string().optional() }).loose())
+      .nullable()
+      .optional(),
+  })
+  .loose();
+export type OktaLogEvent = z.infer<typeof logEventSchema>;
+
+const schemaAttributeSchema = z.object({ type: z.string().optional(), title: z.string().optional() }).loose();
+export const userProfileSchemaSchema = z
+  .object({
+    definitions: z
+      .object({
+        base: z
+          .object({ properties: z.record(z.string(), schemaAttributeSchema).optional() })
+          .loose()
+          .optional(),
+        custom: z
+          .object({ properties: z.record(z.string(), schemaAttributeSchema).optional() })
+          .loose()
+          .optional(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
+export type OktaUserProfileSchema = z.infer<typeof userProfileSchemaSchema>;
+
+type Options<T> = Omit<PaginateOptions<T>, 'schema' | 'pageSize'>;
+
+/**
+ * Users in every status except DEPROVISIONED: a plain list omits deprovisioned users.
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/listUsers
+ */
+export function listUsers(client: OktaClient, options: Options<OktaUser> = {}): AsyncGenerator<OktaUser> {
+  return client.paginate('/api/v1/users', { ...options, schema: userSchema, pageSize: PAGE_SIZE.users });
+}
+
+/** Deprovisioned users only: they need an explicit filter (see listUsers). */
+export function listDeprovisionedUsers(client: OktaClient): AsyncGenerator<OktaUser> {
+  return listUsers(client, { searchParams: { filter: 'status eq "DEPROVISIONED"' } });
+}
+
+/**
+ * Users of every status changed after `since`. Search reads an eventually consistent index:
+ * callers overlap the window. https://developer.okta.com/docs/reference/user-query/
+ */
+export function searchUsersUpdatedSince(client: OktaClient, since: string): AsyncGenerator<OktaUser> {
+  return listUsers(client, { searchParams: { search: `lastUpdated gt "${since}"` } });
+}
+
+export async function getUserProfileSchema(client: OktaClient): Promise<OktaUserProfileSchema> {
+  const response = await client.get<unknown>('/api/v1/meta/schemas/user/default');
+  return userProfileSchemaSchema.parse(response.body);
+}
+
+export function listGroups(client: OktaClient, options: Options<OktaGroup> = {}): AsyncGenerator<OktaGroup> {
+  return client.paginate('/api/v1/groups', { ...options, schema: groupSchema, pageSize: PAGE_SIZE.groups });
+}
+
+/** Groups whose profile or membership changed after `since`. */
+export function listGroupsChangedSince(client: OktaClient, since: string): AsyncGenerator<OktaGroup> {
+  return listGroups(client, {
+    searchParams: { filter: `lastUpdated gt "${since}" or lastMembershipUpdated gt "${since}"` },
+  });
+}
+
+export async function* listGroupMemberIds(client: OktaClient, groupId: string): AsyncGenerator<string> {
+  const path = `/api/v1/groups/${encodeURIComponent(groupId)}/users`;
+  for await (const member of client.paginate(path, {
+    schema: memberSchema,
+    pageSize: PAGE_SIZE.groupMembers,
+  })) {
+    yield member.id;
+  }
+}
+
+export function listApps(client: OktaClient): AsyncGenerator<OktaApp> {
+  return client.paginate('/api/v1/apps', { schema: appSchema, pageSize: PAGE_SIZE.apps });
+}
+
+/** Every assignment of an app: `scope` USER is direct, GROUP is through a group. */
+export function listAppUsers(client: OktaClient, appId: string): AsyncGenerator<OktaAppUser> {
+  return client.paginate(`/api/v1/apps/${encodeURIComponent(appId)}/users`, {
+    schema: appUserSchema,
+    pageSize: PAGE_SIZE.appUsers,
+  });
+}
+
+export function listAppGroups(client: OktaClient, appId: string): AsyncGenerator<OktaAppGroup> {
+  return client.paginate(`/api/v1/apps/${encodeURIComponent(appId)}/groups`, {
+    schema: appGroupSchema,
+    pageSize: PAGE_SIZE.appGroups,
+  });
+}
+
+/**
+ * Users holding an admin role, directly or through a group. The IAM endpoints page through
+ * `_links.next.href` in the body, not the Link header.
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/RoleAssignmentAUser/#tag/RoleAssignmentAUser/operation/listUsersWithRoleAssignments
+ */
+export async function* listRoleAssigneeUserIds(client: OktaClient): AsyncGenerator<string> {
+  const pages = client.paginate('/api/v1/iam/assignees/users', {
+    schema: roleAssigneeSchema,
+    itemsKey: 'value',
+    pageSize: PAGE_SIZE.roleAssignees,
+  });
+  for await (const assignee of pages) yield assignee.id;
+}
+
+/** A user's role assignments; `assignmentType` tells USER (direct) from GROUP. */
+export async function listUserRoles(client: OktaClient, userId: string): Promise<OktaRoleAssignment[]> {
+  const response = await client.get<unknown>(`/api/v1/users/${encodeURIComponent(userId)}/roles`);
+  return z.array(roleAssignmentSchema).parse(response.body);
+}
+
+/** Devices with their users embedded. Identity Engine only. */
+export function listDevices(client: OktaClient): AsyncGenerator<OktaDevice> {
+  return client.paginate('/api/v1/devices', {
+    searchParams: { expand: 'user' },
+    schema: deviceSchema,
+    pageSize: PAGE_SIZE.devices,
+  });
+}
+
+/**
+ * The System Log events that mean "this user signed in to this app": SSO into SAML/SWA/bookmark apps,
+ * and the authorization-code flow of OIDC apps through the org or a custom authorization server.
+ * Only events whose actor is a User and whose targets include an AppInstance count.
+ * https://developer.okta.com/docs/reference/api/event-types/
+ */
+export const APP_SIGN_IN_EVENT_TYPES = [
+  'user.authentication.sso',
+  'app.oauth2.authorize.code',
+  'app.oauth2.as.authorize.code',
+] as const;
+
+export const APP_SIGN_IN_FILTER = APP_SIGN_IN_EVENT_TYPES.map((type) => `eventType eq "${type}"`).join(
+  ' or ',
+);
