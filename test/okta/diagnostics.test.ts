@@ -4,7 +4,7 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -109,8 +109,7 @@ describe('checkTls', () => {
 
   it('trusts a certificate from a trusted CA, and checks the host name', async (context) => {
     if (!certificate) context.skip('openssl is not available to make a self-signed certificate');
-    const connect = (options: Parameters<typeof tlsConnect>[0]) =>
-      tlsConnect({ ...options, ca: certificate!.cert });
+    const connect = (options: ConnectionOptions) => tlsConnect({ ...options, ca: certificate!.cert });
     expect(await checkTls('127.0.0.1', port, { connect })).toMatchObject({ ok: true, protocol: 'TLSv1.3' });
     // The name checked is the one connected to (the servername); the certificate only covers 127.0.0.1.
     const wrongName = await checkTls('127.0.0.1', port, {
