@@ -23,7 +23,7 @@ export type {
 } from './okta-records.js';
 export { DEFAULT_RATE_LIMITS, type RateLimitOptions } from './rate-limit-simulator.js';
 export type { BucketCounters, FaultKind, SampleOrgCounters, UrlCounters } from './sample-org-counters.js';
-export { createSampleOrgData, type SampleOrgCounts, type SampleOrgData } from './sample-org-data.js';
+export { createSampleOrgData, type SampleOrgData } from './sample-org-data.js';
 export {
   DEFAULT_SAMPLE_ORG_TOKEN,
   type SampleOrg,
@@ -31,6 +31,6 @@ export {
   startSampleOrg,
 } from './sample-org-server.js';
 export { SAMPLE_ORG_DIMENSIONS, type SampleOrgDimensions, type SampleOrgSize } from './sample-org-size.js';
-export type { SampleOrgTruth } from './sample-org-truth.js';
+export type { SampleOrgCounts, SampleOrgTruth } from './sample-org-truth.js';
 export { AppFixture, GroupFixture, UserFixture } from './tricky-values.js';
 export type { UserSchemaDocument } from './user-schema.js';

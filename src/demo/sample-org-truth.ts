@@ -35,6 +35,25 @@ export interface SampleOrgTruth {
   /** Every System Log event, oldest first. */
   logEvents(): Iterable<SampleLogEvent>;
   userSchema(): UserSchemaDocument;
+  /** How many records each of the above yields, computed from compact indexes (cheap even for `large`). */
+  counts(): SampleOrgCounts;
+}
+
+/** Record counts of the truth; they change with `mutate()`. */
+export interface SampleOrgCounts {
+  /** Every status, DEPROVISIONED included; deleted users excluded. */
+  users: number;
+  deprovisionedUsers: number;
+  groups: number;
+  /** Memberships, Everyone included. */
+  groupMemberships: number;
+  apps: number;
+  appUsers: number;
+  appGroups: number;
+  /** Users holding at least one admin role. */
+  admins: number;
+  devices: number;
+  logEvents: number;
 }
 
 export function createTruth(store: SampleOrgStore, log: SampleOrgLog): SampleOrgTruth {
@@ -90,5 +109,31 @@ export function createTruth(store: SampleOrgStore, log: SampleOrgLog): SampleOrg
       for (let index = 0; index < log.count(); index++) yield log.event(index);
     },
     userSchema: () => buildUserSchema(store),
+    counts() {
+      let deprovisionedUsers = 0;
+      for (let user = 0; user < store.userCount; user++) {
+        if (store.userExists(user) && store.userStatus(user) === 'DEPROVISIONED') deprovisionedUsers++;
+      }
+      let groupMemberships = 0;
+      for (let group = 0; group < store.groupCount; group++) groupMemberships += store.memberCount(group);
+      let appUsers = 0;
+      let appGroups = 0;
+      for (let app = 0; app < store.appCount; app++) {
+        appUsers += store.effectiveAppUsers(app).users.length;
+        appGroups += store.appGroups[app]?.length ?? 0;
+      }
+      return {
+        users: store.userCount - store.deletedUsers.size,
+        deprovisionedUsers,
+        groups: store.groupCount,
+        groupMemberships,
+        apps: store.appCount,
+        appUsers,
+        appGroups,
+        admins: store.adminUsers().length,
+        devices: store.pipeline === 'idx' ? store.deviceCount : 0,
+        logEvents: log.count(),
+      };
+    },
   };
 }

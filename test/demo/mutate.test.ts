@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ChangeSetSummary,
+  createSampleOrgData,
+  type SampleAppUser,
+  type SampleGroup,
+  type SampleLogEvent,
+  type SampleOrg,
+  type SampleUser,
+  startSampleOrg,
+  UserFixture,
+} from '../../src/demo/index.js';
+import { get, json, manualClock, walk } from './helpers.js';
+
+const DAY = 86_400_000;
+const clock = manualClock();
+let org: SampleOrg;
+let before: { users: SampleUser[]; groups: SampleGroup[]; events: number };
+let change: ChangeSetSummary;
+const q = (expression: string) => encodeURIComponent(expression);
+
+beforeAll(async () => {
+  org = await startSampleOrg({ size: 'small', now: clock.now, rateLimits: { enabled: false } });
+  before = {
+    users: [...org.truth.users()],
+    groups: [...org.truth.groups()],
+    events: [...org.truth.logEvents()].length,
+  };
+  clock.advance(5 * 60_000);
+  change = org.mutate();
+});
+afterAll(() => org.stop());
+
+describe('mutate()', () => {
+  it('summarises a change set of every kind, stamped with the server clock', () => {
+    expect(change.at).toBe(new Date(clock.now()).toISOString());
+    expect(change.addedUsers).toHaveLength(3);
+    expect(change.updatedUsers).toHaveLength(5);
+    expect(change.deprovisionedUsers).toHaveLength(2);
+    expect(change.deletedUsers).toHaveLength(1);
+    expect(change.deletedUsers[0]).toBe(before.users[UserFixture.deprovisionedToDelete]?.id);
+    expect(change.addedMemberships.length).toBeGreaterThanOrEqual(4);
+    expect(change.removedMemberships).toHaveLength(2);
+    expect(change.addedAppAssignments.length).toBeGreaterThanOrEqual(3);
+    expect(change.removedAppAssignments.length).toBeGreaterThanOrEqual(2);
+    expect(change.appStatusChanges).toHaveLength(1);
+    expect(change.signInEvents).toBeGreaterThan(0);
+  });
+
+  it('is deterministic for the same org, clock and seed', () => {
+    const make = () => {
+      const data = createSampleOrgData('small', 1, { now: () => Date.UTC(2026, 0, 1) });
+      return [data.mutate(), data.mutate({ seed: 5 })];
+    };
+    expect(make()).toEqual(make());
+  });
+
+  it('new and changed users are found by a lastUpdated search from just before the change', async () => {
+    const since = new Date(clock.now() - 1_000).toISOString();
+    const { records } = await walk<SampleUser>(org, `/api/v1/users?search=${q(`lastUpdated gt "${since}"`)}`);
+    const expected = new Set([...change.addedUsers, ...change.updatedUsers, ...change.deprovisionedUsers]);
+    expect(new Set(records.map((user) => user.id))).toEqual(expected);
+    expect(records.every((user) => user.lastUpdated === change.at)).toBe(true);
+    const added = records.filter((user) => change.addedUsers.includes(user.id));
+    expect(added.every((user) => user.created === change.at && user.status === 'ACTIVE')).toBe(true);
+  });
+
+  it('deprovisioned users leave the plain list and every app; the deleted user is gone everywhere', async () => {
+    const plain = new Set((await walk<SampleUser>(org, '/api/v1/users')).records.map((user) => user.id));
+    for (const id of change.deprovisionedUsers) {
+      expect(plain.has(id)).toBe(false);
+      expect((await get<SampleUser>(org, `/api/v1/users/${id}`)).body.status).toBe('DEPROVISIONED');
+    }
+    const [deleted] = change.deletedUsers;
+    expect((await get(org, `/api/v1/users/${deleted}`)).status).toBe(404);
+    const everyone = await walk<SampleUser>(org, `/api/v1/groups/${before.groups[0]?.id}/users`);
+    expect(everyone.records.some((user) => user.id === deleted)).toBe(false);
+    expect(everyone.records.length).toBe(before.users.length + 3 - 1);
+    const appUsers = [...org.truth.appUsers()];
+    const leavers = new Set([...change.deprovisionedUsers, ...change.deletedUsers]);
+    expect(appUsers.some((entry) => leavers.has(entry.id))).toBe(false);
+    expect([...org.truth.users()].some((user) => user.id === deleted)).toBe(false);
+  });
+
+  it('a cursor pointing at the deleted user still works', async () => {
+    const deleted = change.deletedUsers[0] as string;
+    const { records } = await walk<SampleUser>(org, `/api/v1/users?search=status%20pr&after=${deleted}`);
+    expect((records[0]?.id ?? '') > deleted).toBe(true);
+  });
+
+  it('membership changes move lastMembershipUpdated and show in members and app users', async () => {
+    const groups = new Map(
+      (await walk<SampleGroup>(org, '/api/v1/groups')).records.map((group) => [group.id, group]),
+    );
+    for (const { groupId, userId } of change.addedMemberships) {
+      expect(groups.get(groupId)?.lastMembershipUpdated).toBe(change.at);
+      const members = await walk<SampleUser>(org, `/api/v1/groups/${groupId}/users`);
+      expect(members.records.some((user) => user.id === userId)).toBe(true);
+    }
+    for (const { groupId, userId } of change.removedMemberships) {
+      const members = await walk<SampleUser>(org, `/api/v1/groups/${groupId}/users`);
+      expect(members.records.some((user) => user.id === userId)).toBe(false);
+    }
+    const changed = await walk<SampleGroup>(
+      org,
+      `/api/v1/groups?filter=${q(`lastMembershipUpdated ge "${change.at}"`)}`,
+    );
+    expect(changed.records.length).toBeGreaterThan(0);
+  });
+
+  it('direct assignments appear and disappear in /apps/{id}/users', async () => {
+    for (const { appId, userId } of change.addedAppAssignments) {
+      const { records } = await walk<SampleAppUser>(org, `/api/v1/apps/${appId}/users?limit=500`);
+      expect(records.some((entry) => entry.id === userId)).toBe(true);
+    }
+    for (const { appId, userId } of change.removedAppAssignments) {
+      const { records } = await walk<SampleAppUser>(org, `/api/v1/apps/${appId}/users?limit=500`);
+      expect(records.some((entry) => entry.id === userId)).toBe(false);
+    }
+  });
+
+  it('every change is in the System Log, published now, and in the truth', async () => {
+    const since = new Date(clock.now() - DAY).toISOString();
+    const until = new Date(clock.now() + 1).toISOString();
+    const { records } = await walk<SampleLogEvent>(
+      org,
+      `/api/v1/logs?since=${since}&until=${until}&limit=1000`,
+    );
+    const appended = records.filter((event) => event.published === change.at);
+    expect(appended).toHaveLength(change.logEvents);
+    const truth = json([...org.truth.logEvents()]);
+    expect(truth).toHaveLength(before.events + change.logEvents);
+    expect(truth.slice(-change.logEvents)).toEqual(appended);
+    const types = (type: string) => appended.filter((event) => event.eventType === type);
+    expect(types('user.lifecycle.create')).toHaveLength(3);
+    expect(types('user.lifecycle.activate')).toHaveLength(3);
+    expect(types('user.lifecycle.deactivate')).toHaveLength(2);
+    expect(types('user.lifecycle.delete.initiated').map((event) => event.target[0]?.id)).toEqual(
+      change.deletedUsers,
+    );
+    expect(types('group.user_membership.add')).toHaveLength(change.addedMemberships.length);
+    expect(types('group.user_membership.remove')).toHaveLength(change.removedMemberships.length);
+    expect(types('application.user_membership.add')).toHaveLength(change.addedAppAssignments.length);
+    expect(types('application.user_membership.remove')).toHaveLength(change.removedAppAssignments.length);
+    expect(appended.filter((event) => event.eventType.startsWith('application.lifecycle.'))).toHaveLength(1);
+    expect(types('user.authentication.sso')).toHaveLength(change.signInEvents);
+    for (const event of types('group.user_membership.add')) {
+      expect(event.target.map((target) => target.type)).toEqual(['User', 'UserGroup']);
+    }
+  });
+
+  it('the truth and the endpoints agree after the change', async () => {
+    expect((await walk(org, '/api/v1/users?search=status%20pr')).records).toEqual(
+      json([...org.truth.users()]),
+    );
+    expect((await walk(org, '/api/v1/apps?limit=200')).records).toEqual(json([...org.truth.apps()]));
+    const app = change.addedAppAssignments[0]?.appId;
+    const served = (await walk<object>(org, `/api/v1/apps/${app}/users?limit=500`)).records;
+    expect(served.map((entry) => ({ ...entry, appId: app }))).toEqual(
+      json([...org.truth.appUsers()].filter((entry) => entry.appId === app)),
+    );
+    const status = change.appStatusChanges[0];
+    expect(
+      (await get<{ status: string; lastUpdated: string }>(org, `/api/v1/apps/${status?.appId}`)).body,
+    ).toMatchObject({
+      status: status?.status,
+      lastUpdated: change.at,
+    });
+  });
+});
