@@ -2,9 +2,11 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { configure, renderConfigureResult } from './commands/configure.js';
+import { DEMO_OUTPUT_DIR, renderSyncResult, sync } from './commands/sync.js';
 import { renderTestConnection, testConnection } from './commands/test-connection.js';
 import { PROFILE_NAME_PATTERN } from './config/schema.js';
 import { ExitCode, type ExitCodeValue, toConnectorError, UsageError } from './errors.js';
+import { ENTITY_NAMES } from './inventory/entities.js';
 import { NetworkError, OktaError } from './okta/errors.js';
 import { createIo, type Env, type InputStream, type Io, type OutputStream } from './ui/io.js';
 import { redact, registerSecret } from './ui/redact.js';
@@ -261,6 +263,63 @@ function buildProgram(context: CliContext, state: RunState): Command {
       }),
     );
 
+  program
+    .command('sync')
+    .summary('Pull the inventory into a new dated snapshot folder')
+    .description(
+      'Read users (every status), the user schema, groups and members, apps, app assignments, admin roles, devices and app sign-in usage from Okta into <output-dir>/<profile>/<UTC timestamp>/, one file per entity plus manifest.json. The folder appears whole or not at all; latest.json names the newest complete snapshot. Safe to run from cron: one sync per profile at a time.',
+    )
+    .option('--domain <host-or-url>', "sync this Okta domain instead of the profile's")
+    .option('--token-stdin', 'read the API token from standard input')
+    .addOption(tokenArgument())
+    .option('--output-dir <dir>', "folder for snapshots (default: the profile's, else ~/okta-inventory)")
+    .option('--format <format>', "json, ndjson or csv (default: the profile's, else json)")
+    .option('--only <entities>', `comma-separated entities to pull (${ENTITY_NAMES.join(', ')})`)
+    .option('--skip <entities>', 'comma-separated entities to leave out')
+    .option('--keep <n>', 'keep the newest n snapshots (never the latest complete one)')
+    .option('--bom', 'CSV: start files with a UTF-8 byte order mark (for Excel)')
+    .option('--no-formula-protection', "CSV: don't prefix cells starting with = + - @ (machine imports only)")
+    .option('--rate-limit-share <percent>', 'share of each Okta rate-limit bucket to use (default: 50)')
+    .option('--concurrency <n>', 'requests in flight at most (default: 8)')
+    .option('--log-file <path>', 'append plain progress lines and the outcome to this file (for cron)')
+    .option('--demo', `run against the built-in sample org, into ./${DEMO_OUTPUT_DIR}/ unless --output-dir`)
+    .addHelpText(
+      'after',
+      examples([
+        '# See it work without an Okta org',
+        'okta-connector sync --demo',
+        '',
+        '# The nightly job, as cron runs it',
+        'okta-connector sync --profile default --quiet --keep 14 --log-file ~/okta-inventory/sync.log',
+        '',
+        '# Spreadsheet-ready CSV of users and assignments only',
+        'okta-connector sync --format csv --bom --only users,apps,app_users',
+      ]),
+    )
+    .action(
+      action<SyncFlags>(context, state, async (options, io) => {
+        const controller = new AbortController();
+        let signals = 0;
+        const onSignal = () => {
+          // A second Ctrl-C means "now": leave at once (the partial folder is cleaned up next run).
+          if (++signals > 1) process.exit(ExitCode.Interrupted);
+          controller.abort();
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        try {
+          const result = await sync(
+            { ...options, env: context.env, cwd: context.cwd, signal: controller.signal },
+            io,
+          );
+          return { json: result, human: () => renderSyncResult(result, io), exitCode: result.exitCode };
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+      }),
+    );
+
   return program;
 }
 
@@ -273,6 +332,22 @@ interface ConfigureFlags {
   show?: boolean;
   list?: boolean;
   delete?: boolean;
+}
+
+interface SyncFlags {
+  domain?: string;
+  tokenStdin?: boolean;
+  outputDir?: string;
+  format?: string;
+  only?: string;
+  skip?: string;
+  keep?: string;
+  bom?: boolean;
+  formulaProtection?: boolean;
+  rateLimitShare?: string;
+  concurrency?: string;
+  logFile?: string;
+  demo?: boolean;
 }
 
 interface TestConnectionFlags {
@@ -388,5 +463,8 @@ if (isEntryPoint()) {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
-  process.exitCode = await runCli(process.argv.slice(2));
+  const exitCode = await runCli(process.argv.slice(2));
+  // After an interruption, requests abandoned in flight must not keep the process alive.
+  if (exitCode === ExitCode.Interrupted) process.exit(exitCode);
+  process.exitCode = exitCode;
 }

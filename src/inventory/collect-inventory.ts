@@ -10,10 +10,10 @@ import {
   listDevices,
   listGroupMemberIds,
   listGroups,
+  listLogEvents,
   listRoleAssigneeUserIds,
   listUserRoles,
   listUsers,
-  PAGE_SIZE,
 } from '../okta/resources.js';
 import { AppUsageAggregator } from './app-usage.js';
 import type { CsvOptions } from './column-plan.js';
@@ -62,7 +62,7 @@ export interface CollectOptions {
   /** How many group-member or app-user listings run side by side. */
   fanOut?: number;
   /** Okta pipeline from /.well-known/okta-organization: devices exist only on Identity Engine (`idx`). */
-  pipeline?: 'idx' | 'v1' | undefined;
+  pipeline?: string | undefined;
   onProgress?: (progress: CollectProgress) => void;
   signal?: AbortSignal;
 }
@@ -183,7 +183,7 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       let attributes: string[] = [];
       if (wanted('user_schema') || wanted('users')) {
         try {
-          const rows = userSchemaRows(await getUserProfileSchema(client));
+          const rows = userSchemaRows(await getUserProfileSchema(client, { label: 'user_schema' }));
           attributes = rows.map((row) => String(row.name));
           if (wanted('user_schema')) {
             const schemaWriter = track(open('user_schema'));
@@ -204,11 +204,11 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
         // A plain list omits DEPROVISIONED users; a second, filtered pass adds them. A user
         // deprovisioned between the two passes is written once, as the first pass saw it.
         const seen = new Set<string>();
-        for await (const user of listUsers(client)) {
+        for await (const user of listUsers(client, { label: 'users' })) {
           seen.add(user.id);
           await usersWriter.write(userRow(user));
         }
-        for await (const user of listDeprovisionedUsers(client)) {
+        for await (const user of listDeprovisionedUsers(client, { label: 'users' })) {
           if (!seen.has(user.id)) await usersWriter.write(userRow(user));
         }
         writers.push(usersWriter);
@@ -221,13 +221,13 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       const groupsWriter = wanted('groups') ? track(open('groups')) : undefined;
       const membersWriter = wanted('group_members') ? track(open('group_members')) : undefined;
       const groupIds: string[] = [];
-      for await (const group of listGroups(client)) {
+      for await (const group of listGroups(client, { label: 'groups' })) {
         groupIds.push(group.id);
         await groupsWriter?.write(groupRow(group));
       }
       const members = await dependentPart(membersWriter, (writer) =>
         runPool(groupIds, fanOut, async (groupId) => {
-          for await (const userId of listGroupMemberIds(client, groupId))
+          for await (const userId of listGroupMemberIds(client, groupId, { label: 'group_members' }))
             await writer.write({ groupId, userId });
         }),
       );
@@ -240,19 +240,19 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       const appUsersWriter = wanted('app_users') ? track(open('app_users')) : undefined;
       const appGroupsWriter = wanted('app_groups') ? track(open('app_groups')) : undefined;
       const appIds: string[] = [];
-      for await (const app of listApps(client)) {
+      for await (const app of listApps(client, { label: 'apps' })) {
         appIds.push(app.id);
         await appsWriter?.write(appRow(app));
       }
       const appUsers = await dependentPart(appUsersWriter, (writer) =>
         runPool(appIds, fanOut, async (appId) => {
-          for await (const appUser of listAppUsers(client, appId))
+          for await (const appUser of listAppUsers(client, appId, { label: 'app_users' }))
             await writer.write(appUserRow(appId, appUser));
         }),
       );
       const appGroups = await dependentPart(appGroupsWriter, (writer) =>
         runPool(appIds, fanOut, async (appId) => {
-          for await (const appGroup of listAppGroups(client, appId))
+          for await (const appGroup of listAppGroups(client, appId, { label: 'app_groups' }))
             await writer.write(appGroupRow(appId, appGroup));
         }),
       );
@@ -262,8 +262,8 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
   const adminRolesTask = () =>
     entityTask(['admin_roles'], async () => {
       const writer = track(open('admin_roles'));
-      await runPool(listRoleAssigneeUserIds(client), fanOut, async (userId) => {
-        for (const assignment of await listUserRoles(client, userId)) {
+      await runPool(listRoleAssigneeUserIds(client, { label: 'admin_roles' }), fanOut, async (userId) => {
+        for (const assignment of await listUserRoles(client, userId, { label: 'admin_roles' })) {
           await writer.write(adminRoleRow(userId, assignment));
         }
       });
@@ -284,7 +284,8 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     try {
       await entityTask(['devices'], async () => {
         const writer = track(open('devices'));
-        for await (const device of listDevices(client)) await writer.write(deviceRow(device));
+        for await (const device of listDevices(client, { label: 'devices' }))
+          await writer.write(deviceRow(device));
         return [writer];
       });
     } catch (error) {
@@ -307,16 +308,14 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       let events = 0;
       // Okta keeps 90 days of System Log; a bounded query (since + until) is finite and ordered.
       // https://developer.okta.com/docs/reference/system-log-query/
-      for await (const event of client.paginate('/api/v1/logs', {
-        searchParams: {
-          since,
-          until: new Date(now).toISOString(),
-          filter: APP_SIGN_IN_FILTER,
-          sortOrder: 'ASCENDING',
-        },
-        pageSize: PAGE_SIZE.logs,
-      })) {
-        aggregator.add(event as Parameters<AppUsageAggregator['add']>[0]);
+      const query = {
+        since,
+        until: new Date(now).toISOString(),
+        filter: APP_SIGN_IN_FILTER,
+        sortOrder: 'ASCENDING',
+      };
+      for await (const event of listLogEvents(client, query, { label: 'app_usage' })) {
+        aggregator.add(event);
         if (++events % 5000 === 0) progress('app_usage', aggregator.size);
       }
       const writer = track(open('app_usage'));

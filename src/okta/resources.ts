@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OktaClient } from './client.js';
+import { ResponseShapeError } from './errors.js';
 import type { PaginateOptions } from './paginate.js';
 
 /**
@@ -98,6 +99,23 @@ export type OktaUserProfileSchema = z.infer<typeof userProfileSchemaSchema>;
 
 type Options<T> = Omit<PaginateOptions<T>, 'schema' | 'pageSize'>;
 
+/** Validates a single-object answer; a mismatch is a typed error naming the request, not a crash. */
+function parseBody<T>(schema: z.ZodType<T>, body: unknown, request: string): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new ResponseShapeError(`Okta's answer to ${request} does not have the expected shape.`, {
+    request,
+    hint: 'Okta may have changed this API. Run again with --verbose and report the request id.',
+  });
+}
+
+/** Tags every request of a call (e.g. with the inventory entity it serves), for per-entity counts. */
+export interface Labelled {
+  label?: string;
+}
+
+const labelOf = (options: Labelled) => (options.label === undefined ? {} : { label: options.label });
+
 /**
  * Users in every status except DEPROVISIONED: a plain list omits deprovisioned users.
  * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/listUsers
@@ -107,21 +125,29 @@ export function listUsers(client: OktaClient, options: Options<OktaUser> = {}): 
 }
 
 /** Deprovisioned users only: they need an explicit filter (see listUsers). */
-export function listDeprovisionedUsers(client: OktaClient): AsyncGenerator<OktaUser> {
-  return listUsers(client, { searchParams: { filter: 'status eq "DEPROVISIONED"' } });
+export function listDeprovisionedUsers(client: OktaClient, options: Labelled = {}): AsyncGenerator<OktaUser> {
+  return listUsers(client, { ...labelOf(options), searchParams: { filter: 'status eq "DEPROVISIONED"' } });
 }
 
 /**
  * Users of every status changed after `since`. Search reads an eventually consistent index:
  * callers overlap the window. https://developer.okta.com/docs/reference/user-query/
  */
-export function searchUsersUpdatedSince(client: OktaClient, since: string): AsyncGenerator<OktaUser> {
-  return listUsers(client, { searchParams: { search: `lastUpdated gt "${since}"` } });
+export function searchUsersUpdatedSince(
+  client: OktaClient,
+  since: string,
+  options: Labelled = {},
+): AsyncGenerator<OktaUser> {
+  return listUsers(client, { ...labelOf(options), searchParams: { search: `lastUpdated gt "${since}"` } });
 }
 
-export async function getUserProfileSchema(client: OktaClient): Promise<OktaUserProfileSchema> {
-  const response = await client.get<unknown>('/api/v1/meta/schemas/user/default');
-  return userProfileSchemaSchema.parse(response.body);
+export async function getUserProfileSchema(
+  client: OktaClient,
+  options: Labelled = {},
+): Promise<OktaUserProfileSchema> {
+  const path = '/api/v1/meta/schemas/user/default';
+  const response = await client.get<unknown>(path, labelOf(options));
+  return parseBody(userProfileSchemaSchema, response.body, `GET ${path}`);
 }
 
 export function listGroups(client: OktaClient, options: Options<OktaGroup> = {}): AsyncGenerator<OktaGroup> {
@@ -129,36 +155,59 @@ export function listGroups(client: OktaClient, options: Options<OktaGroup> = {})
 }
 
 /** Groups whose profile or membership changed after `since`. */
-export function listGroupsChangedSince(client: OktaClient, since: string): AsyncGenerator<OktaGroup> {
+export function listGroupsChangedSince(
+  client: OktaClient,
+  since: string,
+  options: Labelled = {},
+): AsyncGenerator<OktaGroup> {
   return listGroups(client, {
+    ...labelOf(options),
     searchParams: { filter: `lastUpdated gt "${since}" or lastMembershipUpdated gt "${since}"` },
   });
 }
 
-export async function* listGroupMemberIds(client: OktaClient, groupId: string): AsyncGenerator<string> {
-  const path = `/api/v1/groups/${encodeURIComponent(groupId)}/users`;
-  for await (const member of client.paginate(path, {
+/** Group members come as full user objects; only their ids are kept. */
+export async function* listGroupMemberIds(
+  client: OktaClient,
+  groupId: string,
+  options: Labelled = {},
+): AsyncGenerator<string> {
+  const members = client.paginate(`/api/v1/groups/${encodeURIComponent(groupId)}/users`, {
+    ...labelOf(options),
     schema: memberSchema,
     pageSize: PAGE_SIZE.groupMembers,
-  })) {
-    yield member.id;
-  }
+  });
+  for await (const member of members) yield member.id;
 }
 
-export function listApps(client: OktaClient): AsyncGenerator<OktaApp> {
-  return client.paginate('/api/v1/apps', { schema: appSchema, pageSize: PAGE_SIZE.apps });
+export function listApps(client: OktaClient, options: Labelled = {}): AsyncGenerator<OktaApp> {
+  return client.paginate('/api/v1/apps', {
+    ...labelOf(options),
+    schema: appSchema,
+    pageSize: PAGE_SIZE.apps,
+  });
 }
 
 /** Every assignment of an app: `scope` USER is direct, GROUP is through a group. */
-export function listAppUsers(client: OktaClient, appId: string): AsyncGenerator<OktaAppUser> {
+export function listAppUsers(
+  client: OktaClient,
+  appId: string,
+  options: Labelled = {},
+): AsyncGenerator<OktaAppUser> {
   return client.paginate(`/api/v1/apps/${encodeURIComponent(appId)}/users`, {
+    ...labelOf(options),
     schema: appUserSchema,
     pageSize: PAGE_SIZE.appUsers,
   });
 }
 
-export function listAppGroups(client: OktaClient, appId: string): AsyncGenerator<OktaAppGroup> {
+export function listAppGroups(
+  client: OktaClient,
+  appId: string,
+  options: Labelled = {},
+): AsyncGenerator<OktaAppGroup> {
   return client.paginate(`/api/v1/apps/${encodeURIComponent(appId)}/groups`, {
+    ...labelOf(options),
     schema: appGroupSchema,
     pageSize: PAGE_SIZE.appGroups,
   });
@@ -169,27 +218,53 @@ export function listAppGroups(client: OktaClient, appId: string): AsyncGenerator
  * `_links.next.href` in the body, not the Link header.
  * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/RoleAssignmentAUser/#tag/RoleAssignmentAUser/operation/listUsersWithRoleAssignments
  */
-export async function* listRoleAssigneeUserIds(client: OktaClient): AsyncGenerator<string> {
-  const pages = client.paginate('/api/v1/iam/assignees/users', {
+export async function* listRoleAssigneeUserIds(
+  client: OktaClient,
+  options: Labelled = {},
+): AsyncGenerator<string> {
+  const assignees = client.paginate('/api/v1/iam/assignees/users', {
+    ...labelOf(options),
     schema: roleAssigneeSchema,
     itemsKey: 'value',
     pageSize: PAGE_SIZE.roleAssignees,
   });
-  for await (const assignee of pages) yield assignee.id;
+  for await (const assignee of assignees) yield assignee.id;
 }
 
 /** A user's role assignments; `assignmentType` tells USER (direct) from GROUP. */
-export async function listUserRoles(client: OktaClient, userId: string): Promise<OktaRoleAssignment[]> {
-  const response = await client.get<unknown>(`/api/v1/users/${encodeURIComponent(userId)}/roles`);
+export async function listUserRoles(
+  client: OktaClient,
+  userId: string,
+  options: Labelled = {},
+): Promise<OktaRoleAssignment[]> {
+  const response = await client.get<unknown>(
+    `/api/v1/users/${encodeURIComponent(userId)}/roles`,
+    labelOf(options),
+  );
   return z.array(roleAssignmentSchema).parse(response.body);
 }
 
 /** Devices with their users embedded. Identity Engine only. */
-export function listDevices(client: OktaClient): AsyncGenerator<OktaDevice> {
+export function listDevices(client: OktaClient, options: Labelled = {}): AsyncGenerator<OktaDevice> {
   return client.paginate('/api/v1/devices', {
+    ...labelOf(options),
     searchParams: { expand: 'user' },
     schema: deviceSchema,
     pageSize: PAGE_SIZE.devices,
+  });
+}
+
+/** System Log events of the given query, in the order Okta returns them. */
+export function listLogEvents(
+  client: OktaClient,
+  searchParams: Record<string, string>,
+  options: Labelled = {},
+): AsyncGenerator<OktaLogEvent> {
+  return client.paginate('/api/v1/logs', {
+    ...labelOf(options),
+    searchParams,
+    schema: logEventSchema,
+    pageSize: PAGE_SIZE.logs,
   });
 }
 

@@ -1,0 +1,483 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { resolveUserPath } from '../config/paths.js';
+import { profileLoader, resolveOrgUrl, resolveSettings, resolveToken } from '../config/resolve.js';
+import {
+  type ConnectorError,
+  ExitCode,
+  type ExitCodeValue,
+  InterruptedError,
+  toConnectorError,
+  UsageError,
+} from '../errors.js';
+import { acquireLock } from '../inventory/acquire-lock.js';
+import { beginSnapshot, type SnapshotHandle } from '../inventory/begin-snapshot.js';
+import {
+  type CollectProgress,
+  type CollectResult,
+  collectInventory,
+} from '../inventory/collect-inventory.js';
+import { ENTITY_NAMES, type EntityName, isEntityName } from '../inventory/entities.js';
+import type { EntityFileResult, OutputFormat } from '../inventory/entity-writer.js';
+import { type EntityManifest, type Manifest, manifestTotals } from '../inventory/manifest.js';
+import { pruneSnapshots } from '../inventory/prune-snapshots.js';
+import { OktaClient, type RequestEvent } from '../okta/client.js';
+import { fetchOktaOrganization } from '../okta/diagnostics.js';
+import type { OrgUrl } from '../okta/org-url.js';
+import { parseOrgUrl } from '../okta/org-url.js';
+import type { SchedulerEvent } from '../okta/rate-limiter.js';
+import type { Env, Io } from '../ui/io.js';
+import { readAllInput } from '../ui/prompt.js';
+import { registerSecret } from '../ui/redact.js';
+import { logRequests } from '../ui/request-log.js';
+import { VERSION } from '../version.js';
+
+/** Where `sync --demo` writes unless told otherwise (relative to the working directory). */
+export const DEMO_OUTPUT_DIR = 'okta-inventory-demo';
+
+export interface SyncOptions {
+  profile: string;
+  env: Env;
+  cwd: string;
+  domain?: string | undefined;
+  tokenStdin?: boolean | undefined;
+  outputDir?: string | undefined;
+  format?: string | undefined;
+  /** Comma-separated entity names to pull (default: all). */
+  only?: string | undefined;
+  /** Comma-separated entity names to leave out. */
+  skip?: string | undefined;
+  /** Keep this many snapshots (the latest complete one is always kept). */
+  keep?: string | undefined;
+  /** CSV: start files with a UTF-8 BOM for Excel. */
+  bom?: boolean | undefined;
+  /** CSV: `false` turns spreadsheet formula protection off (machine imports). @default true */
+  formulaProtection?: boolean | undefined;
+  /** Percentage of each rate-limit bucket okta-connector may use. @default 50 */
+  rateLimitShare?: string | undefined;
+  /** Requests in flight at most. @default 8 */
+  concurrency?: string | undefined;
+  /** Appends plain progress lines (and the outcome) to this file. */
+  logFile?: string | undefined;
+  /** Runs against the built-in sample org on loopback. */
+  demo?: boolean | undefined;
+  /** Aborts the run (Ctrl-C, SIGTERM): nothing half-written is left, the last good snapshot stays. */
+  signal?: AbortSignal | undefined;
+  /** Clock (ms), for tests. @default Date.now */
+  now?: () => number;
+}
+
+export interface SyncEntitySummary {
+  entity: EntityName;
+  count: number | null;
+  file: string | null;
+  skipped: string | null;
+  requests: number;
+  retries: number;
+  rateLimited: number;
+}
+
+/** The `--json` document of sync. */
+export interface SyncResult {
+  status: 'complete' | 'partial';
+  exitCode: ExitCodeValue;
+  profile: string;
+  org: string;
+  mode: 'full';
+  snapshot: { id: string; dir: string };
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  entities: SyncEntitySummary[];
+  warnings: string[];
+  pruned: string[];
+}
+
+const percentSchema = z.coerce.number().min(1).max(100);
+const concurrencySchema = z.coerce.number().int().min(1).max(50);
+const keepSchema = z.coerce.number().int().min(1);
+
+function parseFlag<T>(
+  schema: z.ZodType<T>,
+  value: string | undefined,
+  flag: string,
+  expected: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`${flag} takes ${expected}; got "${value}".`);
+  return parsed.data;
+}
+
+/** Turns `--only`/`--skip` into the set of entities to pull. */
+export function selectEntities(only: string | undefined, skip: string | undefined): Set<EntityName> {
+  const parse = (value: string, flag: string): EntityName[] =>
+    value
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '')
+      .map((name) => {
+        if (isEntityName(name)) return name;
+        throw new UsageError(`${flag}: unknown entity "${name}".`, {
+          hint: `Entities: ${ENTITY_NAMES.join(', ')}.`,
+        });
+      });
+  const selected = new Set<EntityName>(only === undefined ? ENTITY_NAMES : parse(only, '--only'));
+  if (skip !== undefined) for (const name of parse(skip, '--skip')) selected.delete(name);
+  if (selected.size === 0) throw new UsageError('Nothing to sync: --only/--skip leave no entity.');
+  return selected;
+}
+
+interface EntityActivity {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  waitMs: number;
+}
+
+/** A plain-line log file for cron: every line the person sees, with a timestamp, no colours. */
+function openLogFile(path: string | undefined, cwd: string, env: Env) {
+  if (path === undefined) return undefined;
+  const file = resolveUserPath(path, env, cwd);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    appendFileSync(file, '');
+  } catch (error) {
+    throw new UsageError(`Cannot write the log file ${file}: ${(error as Error).message}`);
+  }
+  return (line: string) => {
+    try {
+      appendFileSync(file, `${new Date().toISOString()} ${line}\n`);
+    } catch {
+      // A full disk must not turn a good sync into a failed one; the exit code still tells.
+    }
+  };
+}
+
+interface Connection {
+  orgUrl: OrgUrl;
+  token: string;
+  stop?: () => Promise<void>;
+}
+
+async function connect(options: SyncOptions, io: Io): Promise<Connection> {
+  if (options.demo) {
+    // Loaded only for --demo: the sample org is not part of a real run.
+    const { startSampleOrg } = await import('../demo/index.js');
+    const org = await startSampleOrg({ size: 'tiny', rateLimits: { windowMs: 2_000 } });
+    registerSecret(org.token);
+    io.logger.info(`Started the sample org at ${org.url} (a simulated Okta org on this machine).`);
+    return { orgUrl: parseOrgUrl(org.url), token: org.token, stop: () => org.stop() };
+  }
+  const loadProfile = profileLoader({ profile: options.profile, env: options.env });
+  const resolve = { profile: options.profile, env: options.env, loadProfile };
+  const { orgUrl } = resolveOrgUrl({ ...resolve, flags: { domain: options.domain } });
+  const stdinToken = options.tokenStdin ? await readAllInput(io.stdin) : undefined;
+  const { token, notes } = resolveToken({ ...resolve, flags: { token: stdinToken } });
+  for (const note of notes) io.logger.warn(note);
+  return { orgUrl, token };
+}
+
+const formatCount = (value: number) => value.toLocaleString('en-US');
+
+/**
+ * Pulls the whole inventory into a new snapshot folder. The snapshot appears whole or not at all,
+ * and `latest.json` moves only when every entity was read (a partial run says so in its manifest
+ * and exit code). One sync per profile at a time.
+ */
+export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const entities = selectEntities(options.only, options.skip);
+  const share = parseFlag(
+    percentSchema,
+    options.rateLimitShare,
+    '--rate-limit-share',
+    'a percentage from 1 to 100',
+  );
+  const concurrency = parseFlag(
+    concurrencySchema,
+    options.concurrency,
+    '--concurrency',
+    'a whole number from 1 to 50',
+  );
+  const keep = parseFlag(keepSchema, options.keep, '--keep', 'a whole number of at least 1');
+  const logLine = openLogFile(options.logFile, options.cwd, options.env);
+  const log = {
+    info: (message: string) => {
+      io.logger.info(message);
+      logLine?.(message);
+    },
+    warn: (message: string) => {
+      io.logger.warn(message);
+      logLine?.(`WARNING ${message}`);
+    },
+  };
+
+  let settings: { outputDir: string; format: OutputFormat };
+  if (options.demo) {
+    settings = {
+      outputDir: resolveUserPath(options.outputDir ?? DEMO_OUTPUT_DIR, options.env, options.cwd),
+      format: (options.format ?? 'json') as OutputFormat,
+    };
+    if (!['json', 'ndjson', 'csv'].includes(settings.format)) {
+      throw new UsageError(`Unknown output format "${options.format}"; use one of json, ndjson, csv.`);
+    }
+  } else {
+    settings = resolveSettings({
+      profile: options.profile,
+      env: options.env,
+      cwd: options.cwd,
+      flags: { outputDir: options.outputDir, format: options.format },
+    });
+  }
+
+  const connection = await connect(options, io);
+  let snapshot: SnapshotHandle | undefined;
+  let lock: Awaited<ReturnType<typeof acquireLock>> | undefined;
+  try {
+    lock = await acquireLock({ dir: settings.outputDir, profile: options.profile });
+    log.info(`Syncing ${connection.orgUrl.host} (profile "${options.profile}") into ${settings.outputDir}`);
+
+    const activity = new Map<string, EntityActivity>();
+    const activityOf = (label: string | undefined) => {
+      const key = label ?? 'other';
+      let entry = activity.get(key);
+      if (!entry) {
+        entry = { requests: 0, retries: 0, rateLimited: 0, waitMs: 0 };
+        activity.set(key, entry);
+      }
+      return entry;
+    };
+    const verbose = logRequests(io);
+    const spinner = io.spinner('Connecting to Okta…');
+    const counts = new Map<EntityName, CollectProgress>();
+    let waitNote = '';
+    const render = () => {
+      const parts = [...counts.values()].map(
+        (entry) => `${entry.entity} ${formatCount(entry.count)}${entry.state === 'done' ? ' ✓' : ''}`,
+      );
+      spinner.update(`Syncing: ${parts.join(' · ')}${waitNote}`);
+    };
+    const client = new OktaClient({
+      orgUrl: connection.orgUrl,
+      credentials: { kind: 'ssws', token: connection.token },
+      scheduler: {
+        ...(share === undefined ? {} : { share: share / 100 }),
+        ...(concurrency === undefined ? {} : { concurrency }),
+      },
+      onRequest: (event: RequestEvent) => {
+        verbose(event);
+        const entry = activityOf(event.label);
+        entry.requests++;
+        if (event.attempt > 1) entry.retries++;
+        if (event.status === 429) entry.rateLimited++;
+        entry.waitMs += event.waitedMs ?? 0;
+      },
+      onSchedulerEvent: (event: SchedulerEvent) => {
+        if (event.type === 'rate-limit-wait' && event.waitMs >= 1000) {
+          waitNote = ` (waiting ${Math.ceil(event.waitMs / 1000)} s for the ${event.bucket} rate limit)`;
+          render();
+        } else if (event.type === 'retry') {
+          io.logger.verbose(
+            `retry ${event.bucket} #${event.attempt} in ${event.delayMs} ms: ${event.reason}`,
+          );
+        }
+      },
+    });
+
+    // Devices exist only on Identity Engine; the well-known document says which pipeline the org runs.
+    const organization = await fetchOktaOrganization(client).catch(() => undefined);
+
+    snapshot = await beginSnapshot({
+      outputDir: settings.outputDir,
+      profile: options.profile,
+      now: new Date(startedAt),
+    });
+    const openSnapshot = snapshot;
+    const csv = { bom: options.bom ?? false, formulaProtection: options.formulaProtection ?? true };
+
+    const collecting = collectInventory({
+      client,
+      entities,
+      format: settings.format,
+      openWriter: (entity, format, columns) => openSnapshot.writer(entity, format, columns, csv),
+      now: startedAt,
+      pipeline: organization?.pipeline,
+      onProgress: (progress) => {
+        const previous = counts.get(progress.entity);
+        counts.set(progress.entity, progress);
+        waitNote = '';
+        render();
+        if (progress.state === 'done' && previous?.state !== 'done') {
+          logLine?.(`${progress.entity}: ${formatCount(progress.count)} records`);
+          if (!io.isTTY.stderr) io.logger.info(`${progress.entity}: ${formatCount(progress.count)} records`);
+        }
+      },
+    });
+    let collected: CollectResult;
+    try {
+      collected = await untilAborted(collecting, options.signal);
+    } catch (error) {
+      spinner.stop();
+      throw error;
+    }
+
+    const status = collected.skipped.some((entry) => entry.partial) ? 'partial' : 'complete';
+    const finishedAt = now();
+    const manifestEntities: Record<string, EntityManifest> = {};
+    const fileOf = new Map<string, EntityFileResult>(collected.files.map((file) => [file.entity, file]));
+    for (const entity of ENTITY_NAMES) {
+      if (!entities.has(entity)) continue;
+      const { requests, retries, rateLimited, waitMs } = activityOf(entity);
+      const warnings = collected.warnings.filter((warning) => warning.includes(entity.replaceAll('_', ' ')));
+      const skippedEntry = collected.skipped.find((entry) => entry.entity === entity);
+      const file = fileOf.get(entity);
+      const base = { requests, retries, rateLimited, waitMs: Math.round(waitMs), warnings };
+      if (skippedEntry || !file) {
+        manifestEntities[entity] = { skipped: skippedEntry?.reason ?? 'not read', ...base };
+      } else {
+        manifestEntities[entity] = {
+          file: file.file,
+          format: file.format,
+          count: file.count,
+          bytes: file.bytes,
+          sha256: file.sha256,
+          ...(file.columns ? { columns: file.columns } : {}),
+          ...base,
+        };
+      }
+    }
+    const manifest: Manifest = {
+      formatVersion: 1,
+      tool: { name: 'okta-connector', version: VERSION },
+      profile: options.profile,
+      org: connection.orgUrl.origin,
+      startedAt: new Date(startedAt).toISOString(),
+      finishedAt: new Date(finishedAt).toISOString(),
+      durationMs: finishedAt - startedAt,
+      mode: 'full',
+      options: {
+        format: settings.format,
+        entities: [...entities],
+        rateLimitShare: share ?? 50,
+        concurrency: concurrency ?? 8,
+        ...(settings.format === 'csv' ? { csvBom: csv.bom, formulaProtection: csv.formulaProtection } : {}),
+        ...(organization ? { pipeline: organization.pipeline } : {}),
+      },
+      status,
+      entities: manifestEntities,
+      totals: manifestTotals(manifestEntities),
+    };
+    const committed = await snapshot.commit(manifest);
+    snapshot = undefined;
+    spinner.stop();
+
+    const pruned =
+      keep === undefined
+        ? []
+        : (await pruneSnapshots({ outputDir: settings.outputDir, profile: options.profile, keep })).removed;
+    for (const warning of collected.warnings) log.warn(warning);
+
+    const summary: SyncEntitySummary[] = ENTITY_NAMES.filter((entity) => entities.has(entity)).map(
+      (entity) => {
+        const entry = manifestEntities[entity]!;
+        const written = 'file' in entry && typeof entry.file === 'string' ? entry : undefined;
+        return {
+          entity,
+          count: written ? (written.count as number) : null,
+          file: written ? (written.file as string) : null,
+          skipped: written ? null : String((entry as { skipped: string }).skipped),
+          requests: entry.requests,
+          retries: entry.retries,
+          rateLimited: entry.rateLimited,
+        };
+      },
+    );
+    const exitCode = status === 'partial' ? ExitCode.Partial : ExitCode.Success;
+    log.info(
+      `Sync ${status} in ${((finishedAt - startedAt) / 1000).toFixed(1)} s: ${committed.dir}${status === 'partial' ? ' (partial: latest.json still names the last complete snapshot)' : ''}`,
+    );
+    return {
+      status,
+      exitCode,
+      profile: options.profile,
+      org: connection.orgUrl.origin,
+      mode: 'full',
+      snapshot: { id: committed.id, dir: committed.dir },
+      startedAt: manifest.startedAt,
+      finishedAt: manifest.finishedAt,
+      durationMs: manifest.durationMs,
+      entities: summary,
+      warnings: collected.warnings,
+      pruned,
+    };
+  } catch (error) {
+    const failure = toConnectorError(error);
+    logLine?.(`FAILED (exit ${failure.exitCode}, ${exitMeaning(failure)}): ${io.redact(failure.message)}`);
+    throw error;
+  } finally {
+    await snapshot?.abort().catch(() => undefined);
+    await lock?.release().catch(() => undefined);
+    await connection.stop?.();
+  }
+}
+
+function exitMeaning(error: ConnectorError): string {
+  const name = (Object.keys(ExitCode) as (keyof typeof ExitCode)[]).find(
+    (key) => ExitCode[key] === error.exitCode,
+  );
+  return name ?? 'error';
+}
+
+/** Resolves with `work`, or rejects with InterruptedError as soon as `signal` aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(interrupted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(interrupted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function interrupted(): InterruptedError {
+  return new InterruptedError(
+    'Sync interrupted; nothing was written and the last complete snapshot is untouched.',
+    {
+      hint: 'Run sync again when ready.',
+    },
+  );
+}
+
+/** The human summary: a table of entity, count and file, then the snapshot path. */
+export function renderSyncResult(result: SyncResult, io: Io): void {
+  const rows = result.entities.map((entry) => [
+    entry.entity,
+    entry.count === null ? '-' : formatCount(entry.count),
+    entry.file ?? `skipped: ${entry.skipped}`,
+  ]);
+  const header = ['entity', 'count', 'file'];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === 1 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
+  io.print(io.color.bold(line(header)));
+  for (const row of rows) io.print(line(row));
+  io.print('');
+  io.print(`Snapshot (${result.status}): ${result.snapshot.dir}`);
+}
