@@ -137,8 +137,14 @@ export interface SchedulerStats extends BucketStats {
   buckets: Record<string, BucketStats>;
 }
 
-/** Okta's `Date` header has one-second resolution; waiting one more second past the reset is the documented margin. */
+/** Okta's `Date` header has one-second resolution; waiting one more second past a 429's reset is the documented margin. */
 const RESET_MARGIN_MS = 1000;
+/**
+ * Margin past a window's reset before a budget-held bucket probes again. The server clock is
+ * known to well under a second (see ServerClock), and a probe that comes back early costs one
+ * request of the old window, never a 429, so the one-second margin is not needed there.
+ */
+const BUDGET_RESET_MARGIN_MS = 100;
 
 interface Waiter {
   notBefore: number;
@@ -197,8 +203,8 @@ export class RequestScheduler {
   #concurrencyEpoch = 0;
   #dispatches = 0;
   #retriesUsed = 0;
-  /** Server clock minus local clock, from the latest `Date` header. */
-  #clockOffsetMs = 0;
+  /** Server clock minus local clock, narrowed from every `Date` header. */
+  readonly #serverClock = new ServerClock();
   #wake: { at: number; controller: AbortController } | undefined;
   #pumping = false;
   #pumpAgain = false;
@@ -224,9 +230,10 @@ export class RequestScheduler {
       let report: AttemptReport<T>;
       let retry: { delayMs: number; reason: string } | undefined;
       try {
+        const sentAt = this.options.now();
         report = await attempt(number);
         const now = this.options.now();
-        this.#observe(bucket, report, now);
+        this.#observe(bucket, report, sentAt, now);
         // Decide before releasing the slot, so a 429's hold applies to the very next dispatch.
         retry = this.#retryAfter(bucket, report, number, epoch, now);
         if (retry) notBefore = now + retry.delayMs;
@@ -306,19 +313,21 @@ export class RequestScheduler {
     this.#pump();
   }
 
-  #observe(bucket: BucketState, report: AttemptReport<unknown>, now: number): void {
-    if (report.serverDateMs !== undefined) this.#clockOffsetMs = report.serverDateMs - now;
+  #observe(bucket: BucketState, report: AttemptReport<unknown>, sentAt: number, now: number): void {
+    if (report.serverDateMs !== undefined) this.#serverClock.observe(report.serverDateMs, sentAt, now);
     const headers = report.rateLimit;
     if (!headers || headers.limit <= 0) return;
-    const serverNow = report.serverDateMs ?? now + this.#clockOffsetMs;
-    const untilReset = Math.min(headers.reset * 1000 - serverNow, this.options.maxRateLimitWaitMs);
+    const untilReset = Math.min(
+      this.#serverClock.localTimeAtLeast(headers.reset * 1000, report.serverDateMs, now) - now,
+      this.options.maxRateLimitWaitMs,
+    );
     const current = bucket.window;
     if (!current || headers.reset > current.reset) {
       bucket.window = {
         limit: headers.limit,
         remaining: headers.remaining,
         reset: headers.reset,
-        resetsAt: now + untilReset + RESET_MARGIN_MS,
+        resetsAt: now + untilReset + BUDGET_RESET_MARGIN_MS,
       };
     } else if (headers.reset === current.reset) {
       // Responses overtake each other under concurrency: the lowest `remaining` is the latest truth.
@@ -358,7 +367,7 @@ export class RequestScheduler {
     const reset = report.rateLimit?.reset;
     if (reset === undefined) return this.#backoff(attempt);
     // Reset − Date + 1 s, on the server's clock: the local one may be minutes off.
-    const serverNow = report.serverDateMs ?? now + this.#clockOffsetMs;
+    const serverNow = report.serverDateMs ?? now + this.#serverClock.offsetMs;
     const untilReset = reset * 1000 - serverNow;
     if (untilReset < 0) return this.#backoff(attempt);
     return Math.min(untilReset + RESET_MARGIN_MS, this.options.maxRateLimitWaitMs);
@@ -540,5 +549,44 @@ function validate(options: SchedulerOptions): void {
   );
   for (const key of ['baseDelayMs', 'maxDelayMs', 'maxRateLimitWaitMs', 'concurrencyCooldownMs'] as const) {
     check(Number.isFinite(options[key]) && options[key] >= 0, `${key} must be ≥ 0, got ${options[key]}`);
+  }
+}
+
+/**
+ * The server's clock relative to ours, to well under a second although `Date` has whole seconds:
+ * a response stamped D, sent at local time s and received at r, was stamped at a server time in
+ * [D, D + 1 s) and a local time in [s, r], so the offset lies in [D − r, D + 1 s − s]. Intersecting
+ * those intervals over many responses narrows it to about one round trip.
+ */
+export class ServerClock {
+  #low = Number.NEGATIVE_INFINITY;
+  #high = Number.POSITIVE_INFINITY;
+
+  observe(serverDateMs: number, sentAt: number, receivedAt: number): void {
+    const low = serverDateMs - receivedAt;
+    const high = serverDateMs + 1000 - sentAt;
+    if (low > this.#high || high < this.#low) {
+      // One of the clocks jumped (NTP, a suspended laptop): start again from this response.
+      this.#low = low;
+      this.#high = high;
+      return;
+    }
+    this.#low = Math.max(this.#low, low);
+    this.#high = Math.min(this.#high, high);
+  }
+
+  /** Best estimate of server minus local time, in ms (0 before any response). */
+  get offsetMs(): number {
+    if (!Number.isFinite(this.#low)) return 0;
+    return Number.isFinite(this.#high) ? (this.#low + this.#high) / 2 : this.#low;
+  }
+
+  /**
+   * The earliest local time at which the server's clock is surely at `serverTimeMs` or later.
+   * Falls back to `Date`-based arithmetic when nothing is known yet.
+   */
+  localTimeAtLeast(serverTimeMs: number, serverDateMs: number | undefined, now: number): number {
+    if (Number.isFinite(this.#low)) return serverTimeMs - this.#low;
+    return serverDateMs === undefined ? now : now + (serverTimeMs - serverDateMs);
   }
 }

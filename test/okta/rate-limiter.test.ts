@@ -6,6 +6,7 @@ import {
   RequestScheduler,
   type SchedulerEvent,
   type SchedulerOptions,
+  ServerClock,
 } from '../../src/okta/rate-limiter.js';
 import { createVirtualClock } from './support/virtual-clock.js';
 
@@ -141,7 +142,7 @@ describe('RequestScheduler', () => {
     expect(started).toHaveLength(9);
   });
 
-  it('waits on one timer until the window resets on the server clock, then goes on', async () => {
+  it('waits on one timer until the window resets on the server clock, then goes on (100 ms past it: the server clock is known precisely)', async () => {
     const skewMs = 5 * 60_000; // the local clock is five minutes behind the server's
     const { clock, events, started, run, ok, resetIn, advance, scheduler } = harness({ concurrency: 20 });
     const reset = resetIn(30, skewMs);
@@ -156,11 +157,11 @@ describe('RequestScheduler', () => {
     }
     await flush();
     expect(started).toHaveLength(5);
-    expect(events).toEqual([{ type: 'rate-limit-wait', bucket: 'apps', waitMs: 31_000, reason: 'budget' }]);
-    expect(clock.sleeps).toEqual([31_000]);
+    expect(events).toEqual([{ type: 'rate-limit-wait', bucket: 'apps', waitMs: 30_100, reason: 'budget' }]);
+    expect(clock.sleeps).toEqual([30_100]);
 
     await advance();
-    expect(clock.now() - startedAt).toBe(31_000);
+    expect(clock.now() - startedAt).toBe(30_100);
     // The new window is probed first: other clients may have spent part of it already.
     expect(started).toHaveLength(6);
     started[5]!.finish(ok({ limit: 10, remaining: 7, reset: reset + 60 }, skewMs));
@@ -178,13 +179,13 @@ describe('RequestScheduler', () => {
     for (const entry of started.slice(9)) entry.finish(ok());
     await Promise.all(runs);
     // One timer per window, woken by the reset: no polling.
-    expect(clock.sleeps).toEqual([31_000, 60_000]);
+    expect(clock.sleeps).toEqual([30_100, 60_000]);
     expect(clock.pending()).toBe(0);
     expect(events.map((event) => event.type === 'rate-limit-wait' && event.reason)).toEqual([
       'budget',
       'budget',
     ]);
-    expect(scheduler.stats().buckets.apps?.waitMs).toBe(91_000);
+    expect(scheduler.stats().buckets.apps?.waitMs).toBe(90_100);
   });
 
   it('cancels its timer when nothing waits any more', async () => {
@@ -363,5 +364,28 @@ describe('RequestScheduler', () => {
       ++calls === 1 ? retryable() : { outcome: { kind: 'success', value: 'ok' } },
     );
     expect(value).toBe('ok');
+  });
+});
+
+describe('ServerClock', () => {
+  it('narrows the offset to about a round trip although Date has whole seconds', () => {
+    const clock = new ServerClock();
+    const trueOffset = 123_456.7; // server ahead by ~2 minutes, not a whole second
+    // Responses at various local times, 5 ms round trips, Date truncated to the second.
+    for (let local = 1_000_000; local < 1_000_000 + 20_000; local += 370) {
+      const stampedAtServer = local + 2 + trueOffset;
+      clock.observe(Math.floor(stampedAtServer / 1000) * 1000, local, local + 5);
+    }
+    expect(Math.abs(clock.offsetMs - trueOffset)).toBeLessThan(10);
+    // Waiting for a server time never resumes before the server is there.
+    const target = 2_000_000_000;
+    expect(clock.localTimeAtLeast(target, undefined, 0) + trueOffset).toBeGreaterThanOrEqual(target);
+  });
+
+  it('starts again when a clock jumps', () => {
+    const clock = new ServerClock();
+    clock.observe(10_000, 0, 5);
+    clock.observe(20_000, 100, 105); // the server jumped ten seconds ahead
+    expect(clock.offsetMs).toBeGreaterThan(19_000);
   });
 });
