@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { expect } from 'vitest';
 import type { SampleOrg } from '../../src/demo/index.js';
 
 export interface Page<T = unknown> {
@@ -104,4 +105,17 @@ export function manualClock(start = Date.UTC(2026, 0, 15, 12, 0, 0)): {
       current += ms;
     },
   };
+}
+
+/**
+ * Asserts two record lists are equal as JSON, record by record: much faster than one deep `toEqual`
+ * on tens of thousands of records, and a mismatch still shows a readable diff of the first one.
+ */
+export function expectSameRecords(actual: readonly unknown[], expected: readonly unknown[]): void {
+  for (let index = 0; index < Math.min(actual.length, expected.length); index++) {
+    if (JSON.stringify(actual[index]) !== JSON.stringify(expected[index])) {
+      expect({ index, record: actual[index] }).toEqual({ index, record: json(expected[index]) });
+    }
+  }
+  expect(actual.length).toBe(expected.length);
 }
