@@ -31,6 +31,6 @@ export {
   startSampleOrg,
 } from './sample-org-server.js';
 export { SAMPLE_ORG_DIMENSIONS, type SampleOrgDimensions, type SampleOrgSize } from './sample-org-size.js';
-export type { SampleOrgCounts, SampleOrgTruth } from './sample-org-truth.js';
+export type { SampleOrgCounts, SampleOrgFixtureIds, SampleOrgTruth } from './sample-org-truth.js';
 export { AppFixture, GroupFixture, UserFixture } from './tricky-values.js';
 export type { UserSchemaDocument } from './user-schema.js';

@@ -39,6 +39,16 @@ export function createSampleOrgData(
   size: SampleOrgSize = 'tiny',
   seed = 1,
   options: SampleOrgDataOptions = {},
+): SampleOrgData {
+  const { store: _store, log: _log, ...data } = createSampleOrgInternals(size, seed, options);
+  return data;
+}
+
+/** The same, with the state the server answers from. */
+export function createSampleOrgInternals(
+  size: SampleOrgSize,
+  seed: number,
+  options: SampleOrgDataOptions,
 ): SampleOrgInternals {
   const store = new SampleOrgStore(size, seed, options);
   const log = new SampleOrgLog(store);

@@ -16,7 +16,7 @@ import {
   type SampleOrgCounters,
   urlCounters,
 } from './sample-org-counters.js';
-import { createSampleOrgData } from './sample-org-data.js';
+import { createSampleOrgInternals } from './sample-org-data.js';
 import {
   notFound,
   type OktaErrorBody,
@@ -87,7 +87,7 @@ export async function startSampleOrg(options: SampleOrgOptions = {}): Promise<Sa
   const seed = options.seed ?? 1;
   const now = options.now ?? Date.now;
   const token = options.token ?? DEFAULT_SAMPLE_ORG_TOKEN;
-  const data = createSampleOrgData(options.size ?? 'tiny', seed, {
+  const data = createSampleOrgInternals(options.size ?? 'tiny', seed, {
     now,
     pipeline: options.pipeline ?? 'idx',
   });

@@ -1,4 +1,4 @@
-import { type IndexList, includesIndex, listOf, lowerBound, pickDistinct, rangeList } from './index-list.js';
+import { type IndexList, includesIndex, listOf, pickDistinct, rangeList } from './index-list.js';
 import { IdPrefix, OktaIdSequence, opaqueId } from './okta-ids.js';
 import type {
   SampleApp,
@@ -1373,5 +1373,3 @@ export function readPath(record: unknown, path: string): unknown {
   }
   return value;
 }
-
-export { lowerBound };

@@ -10,7 +10,15 @@ import type {
   SampleUser,
 } from './okta-records.js';
 import type { SampleOrgStore } from './sample-org-store.js';
+import { AppFixture, GroupFixture, UserFixture } from './tricky-values.js';
 import { buildUserSchema, type UserSchemaDocument } from './user-schema.js';
+
+/** The ids of the fixture records (the tricky cases), by name; see tricky-values.ts for what each holds. */
+export interface SampleOrgFixtureIds {
+  users: Record<keyof typeof UserFixture, string>;
+  groups: Record<keyof typeof GroupFixture, string>;
+  apps: Record<keyof typeof AppFixture, string>;
+}
 
 /**
  * What a correct inventory of the sample org contains, read straight from the generator's state
@@ -35,6 +43,8 @@ export interface SampleOrgTruth {
   /** Every System Log event, oldest first. */
   logEvents(): Iterable<SampleLogEvent>;
   userSchema(): UserSchemaDocument;
+  /** Ids of the tricky-case records (they depend on the seed). A deleted fixture keeps its id. */
+  fixtures(): SampleOrgFixtureIds;
   /** How many records each of the above yields, computed from compact indexes (cheap even for `large`). */
   counts(): SampleOrgCounts;
 }
@@ -109,6 +119,18 @@ export function createTruth(store: SampleOrgStore, log: SampleOrgLog): SampleOrg
       for (let index = 0; index < log.count(); index++) yield log.event(index);
     },
     userSchema: () => buildUserSchema(store),
+    fixtures() {
+      const ids = <K extends string>(table: Record<K, number>, at: (index: number) => string) =>
+        Object.fromEntries(Object.entries<number>(table).map(([name, index]) => [name, at(index)])) as Record<
+          K,
+          string
+        >;
+      return {
+        users: ids(UserFixture, (index) => store.userIds.at(index)),
+        groups: ids(GroupFixture, (index) => store.groupIds.at(index)),
+        apps: ids(AppFixture, (index) => store.appIds.at(index)),
+      };
+    },
     counts() {
       let deprovisionedUsers = 0;
       for (let user = 0; user < store.userCount; user++) {

@@ -157,6 +157,15 @@ describe('tricky data survives the trip, byte for byte', () => {
     }
   });
 
+  it('truth.fixtures() names the ids of the tricky records', () => {
+    const fixtures = org.truth.fixtures();
+    expect(fixtures.users.nfd).toBe(user(UserFixture.nfd).id);
+    expect(fixtures.users.caseTwinLower).toBe(user(UserFixture.caseTwinLower).id);
+    expect(fixtures.groups.boundary).toBe(groups[GroupFixture.boundary]?.id);
+    expect(fixtures.apps.workday).toBe(apps[AppFixture.workday]?.id);
+    expect(Object.keys(fixtures.users)).toHaveLength(23);
+  });
+
   it('Okta-like ids, two of them differing only in letter case, per kind', () => {
     expect(users.every((entry) => /^00u[0-9A-Za-z]{17}$/.test(entry.id))).toBe(true);
     expect(groups.every((entry) => /^00g[0-9A-Za-z]{17}$/.test(entry.id))).toBe(true);
