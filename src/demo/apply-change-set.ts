@@ -176,6 +176,7 @@ export function applyChangeSet(
       const entry = { appId: store.appIds.at(app), userId: store.userIds.at(user) };
       (after ? summary.addedAppAssignments : summary.removedAppAssignments).push(entry);
       log.append({
+        published: now,
         eventType: after ? 'application.user_membership.add' : 'application.user_membership.remove',
         displayMessage: after
           ? 'Add user to application membership'
@@ -205,6 +206,7 @@ export function applyChangeSet(
     });
     summary.addedMemberships.push({ groupId: store.groupIds.at(group), userId: store.userIds.at(user) });
     log.append({
+      published: now,
       eventType: 'group.user_membership.add',
       displayMessage: 'Add user to group membership',
       actorUser: admin,
@@ -230,12 +232,14 @@ export function applyChangeSet(
     store.groupMembershipUpdated.set(GroupFixture.everyone, now);
     summary.addedUsers.push(store.userIds.at(user));
     log.append({
+      published: now,
       eventType: 'user.lifecycle.create',
       displayMessage: 'Create Okta user',
       actorUser: admin,
       target: [userTarget(user)],
     });
     log.append({
+      published: now,
       eventType: 'user.lifecycle.activate',
       displayMessage: 'Activate Okta user',
       actorUser: admin,
@@ -262,6 +266,7 @@ export function applyChangeSet(
     });
     summary.updatedUsers.push(store.userIds.at(user));
     log.append({
+      published: now,
       eventType: 'user.account.update_profile',
       displayMessage: 'Update user profile for Okta',
       actorUser: admin,
@@ -277,6 +282,7 @@ export function applyChangeSet(
     });
     summary.deprovisionedUsers.push(store.userIds.at(user));
     log.append({
+      published: now,
       eventType: 'user.lifecycle.deactivate',
       displayMessage: 'Deactivate Okta user',
       actorUser: admin,
@@ -298,6 +304,7 @@ export function applyChangeSet(
     store.invalidate();
     summary.deletedUsers.push(store.userIds.at(user));
     log.append({
+      published: now,
       eventType: 'user.lifecycle.delete.initiated',
       displayMessage: 'Delete Okta user',
       actorUser: admin,
@@ -324,6 +331,7 @@ export function applyChangeSet(
     });
     summary.removedMemberships.push({ groupId: store.groupIds.at(group), userId: store.userIds.at(user) });
     log.append({
+      published: now,
       eventType: 'group.user_membership.remove',
       displayMessage: 'Remove user from group membership',
       actorUser: admin,
@@ -369,6 +377,7 @@ export function applyChangeSet(
     store.appStatusOverride.set(app, { status, lastUpdated: now });
     summary.appStatusChanges.push({ appId: store.appIds.at(app), status });
     log.append({
+      published: now,
       eventType: status === 'ACTIVE' ? 'application.lifecycle.activate' : 'application.lifecycle.deactivate',
       displayMessage: status === 'ACTIVE' ? 'Activate application' : 'Deactivate application',
       actorUser: admin,
@@ -385,6 +394,7 @@ export function applyChangeSet(
     if (store.userStatus(user) !== 'ACTIVE') continue;
     const profile = store.userProfile(user);
     log.append({
+      published: now,
       eventType: 'user.authentication.sso',
       displayMessage: 'User single sign on to app',
       actorUser: user,

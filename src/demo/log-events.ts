@@ -59,6 +59,8 @@ export interface AppendedEventSpec {
   displayMessage: string;
   actorUser: number;
   target: LogTarget[];
+  /** Epoch ms. @default the server's `now()` */
+  published?: number;
 }
 
 function neverSignedIn(status: UserStatus): boolean {
@@ -294,7 +296,7 @@ export class SampleOrgLog {
     const index = this.count();
     const last = index > 0 ? this.publishedAt(index - 1) : 0;
     const event = this.compose(index, {
-      published: Math.max(this.store.now(), last),
+      published: Math.max(spec.published ?? this.store.now(), last),
       eventType: spec.eventType,
       displayMessage: spec.displayMessage,
       legacyEventType: undefined,
