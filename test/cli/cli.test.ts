@@ -41,6 +41,7 @@ describe('help', () => {
                                    profile
         test-connection [options]  Check the domain, network, token and permissions
                                    sync needs
+        sync [options]             Pull the inventory into a new dated snapshot folder
         help [command]             display help for command
 
       Examples:
