@@ -120,7 +120,8 @@ export function createIo(options: IoOptions): Io {
   const verbose = options.verbose ?? false;
   const color = new Chalk({ level: colorLevel(options) });
   const stdin = options.stdin ?? emptyInput();
-  const spinnersAllowed = isTTY(stderr) && !quiet && !json;
+  // A terminal that reports no width (some container ptys) would make ora's line clearing misbehave.
+  const spinnersAllowed = isTTY(stderr) && (stderr.columns ?? 0) > 0 && !quiet && !json;
   let activeSpinner: Ora | undefined;
 
   const writeErr = (text: string): void => {
