@@ -276,6 +276,15 @@ function buildProgram(context: CliContext, state: RunState): Command {
     .option('--format <format>', "json, ndjson or csv (default: the profile's, else json)")
     .option('--only <entities>', `comma-separated entities to pull (${ENTITY_NAMES.join(', ')})`)
     .option('--skip <entities>', 'comma-separated entities to leave out')
+    .option(
+      '--incremental',
+      'read only what changed since the last complete run; still writes a complete snapshot',
+    )
+    .option('--full', 'read everything (the default; wins over --incremental)')
+    .option(
+      '--full-every <days>',
+      'with --incremental: run in full when the last full run is older (default: 7)',
+    )
     .option('--keep <n>', 'keep the newest n snapshots (never the latest complete one)')
     .option('--bom', 'CSV: start files with a UTF-8 byte order mark (for Excel)')
     .option('--no-formula-protection', "CSV: don't prefix cells starting with = + - @ (machine imports only)")
@@ -289,8 +298,8 @@ function buildProgram(context: CliContext, state: RunState): Command {
         '# See it work without an Okta org',
         'okta-connector sync --demo',
         '',
-        '# The nightly job, as cron runs it',
-        'okta-connector sync --profile default --quiet --keep 14 --log-file ~/okta-inventory/sync.log',
+        '# The nightly job, as cron runs it: only changes, a full pull every 7 days',
+        'okta-connector sync --incremental --quiet --keep 14 --log-file ~/okta-inventory/sync.log',
         '',
         '# Spreadsheet-ready CSV of users and assignments only',
         'okta-connector sync --format csv --bom --only users,apps,app_users',
@@ -342,6 +351,9 @@ interface SyncFlags {
   only?: string;
   skip?: string;
   keep?: string;
+  incremental?: boolean;
+  full?: boolean;
+  fullEvery?: string;
   bom?: boolean;
   formulaProtection?: boolean;
   rateLimitShare?: string;

@@ -1,5 +1,5 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { resolveUserPath } from '../config/paths.js';
 import { profileLoader, resolveOrgUrl, resolveSettings, resolveToken } from '../config/resolve.js';
@@ -17,11 +17,22 @@ import {
   type CollectProgress,
   type CollectResult,
   collectInventory,
+  type IncrementalBase,
 } from '../inventory/collect-inventory.js';
 import { ENTITY_NAMES, type EntityName, isEntityName } from '../inventory/entities.js';
 import type { EntityFileResult, OutputFormat } from '../inventory/entity-writer.js';
+import {
+  type BaseWriter,
+  baseExists,
+  beginBase,
+  readBaseRows,
+  removeOtherBases,
+  teeWriter,
+} from '../inventory/incremental-base.js';
 import { type EntityManifest, type Manifest, manifestTotals } from '../inventory/manifest.js';
+import { profileDir } from '../inventory/profile-dir.js';
 import { pruneSnapshots } from '../inventory/prune-snapshots.js';
+import { loadSyncState, saveSyncState } from '../inventory/sync-state.js';
 import { OktaClient, type RequestEvent } from '../okta/client.js';
 import { fetchOktaOrganization } from '../okta/diagnostics.js';
 import type { OrgUrl } from '../okta/org-url.js';
@@ -62,6 +73,12 @@ export interface SyncOptions {
   logFile?: string | undefined;
   /** Runs against the built-in sample org on loopback. */
   demo?: boolean | undefined;
+  /** Reads only what changed since the last complete run (falls back to a full run when it cannot). */
+  incremental?: boolean | undefined;
+  /** Forces a full run (the default; wins over --incremental). */
+  full?: boolean | undefined;
+  /** With --incremental: run in full anyway when the last full run is older than this many days. @default 7 */
+  fullEvery?: string | undefined;
   /** Aborts the run (Ctrl-C, SIGTERM): nothing half-written is left, the last good snapshot stays. */
   signal?: AbortSignal | undefined;
   /** Clock (ms), for tests. @default Date.now */
@@ -84,7 +101,9 @@ export interface SyncResult {
   exitCode: ExitCodeValue;
   profile: string;
   org: string;
-  mode: 'full';
+  mode: 'full' | 'incremental';
+  /** Why an --incremental run ran in full, if it did. */
+  fullReason: string | null;
   snapshot: { id: string; dir: string };
   startedAt: string;
   finishedAt: string;
@@ -97,6 +116,57 @@ export interface SyncResult {
 const percentSchema = z.coerce.number().min(1).max(100);
 const concurrencySchema = z.coerce.number().int().min(1).max(50);
 const keepSchema = z.coerce.number().int().min(1);
+const daysSchema = z.coerce.number().min(0);
+
+/**
+ * Okta's user search reads an eventually consistent index: changes are read from this long before
+ * the previous run started, so a change indexed late is not missed.
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/listUsers
+ */
+const CHANGE_OVERLAP_MS = 10 * 60_000;
+
+/** What state.json keeps for the next incremental run (under `cursors.incremental`). */
+const incrementalCursorSchema = z.object({
+  base: z.string(),
+  serverStartedAt: z.iso.datetime({ offset: true }),
+  logCheckpoint: z.url(),
+  entities: z.array(z.string()),
+  org: z.string(),
+});
+type IncrementalCursor = z.infer<typeof incrementalCursorSchema>;
+
+/** Decides between a full and an incremental run; returns the base to build on, or why not. */
+async function planRun(
+  options: SyncOptions,
+  outputDir: string,
+  entities: ReadonlySet<EntityName>,
+  org: string,
+  now: number,
+): Promise<{ cursor: IncrementalCursor } | { reason: string | null }> {
+  if (options.full || !options.incremental) return { reason: null };
+  const fullEvery = parseFlag(daysSchema, options.fullEvery, '--full-every', 'a number of days') ?? 7;
+  let state: Awaited<ReturnType<typeof loadSyncState>>;
+  try {
+    state = await loadSyncState(outputDir, options.profile);
+  } catch (error) {
+    return { reason: `the saved state is unreadable (${(error as Error).message})` };
+  }
+  const parsed = incrementalCursorSchema.safeParse(state?.cursors.incremental);
+  if (!state || !parsed.success) return { reason: 'there is no complete run to build on yet' };
+  const cursor = parsed.data;
+  if (cursor.org !== org) return { reason: 'the last complete run was of another org' };
+  if ([...entities].sort().join() !== [...cursor.entities].sort().join()) {
+    return { reason: 'the entities differ from the last complete run' };
+  }
+  const lastFull = state.lastFullSyncAt ? Date.parse(state.lastFullSyncAt) : 0;
+  if (now - lastFull > fullEvery * 86_400_000) {
+    return { reason: `the last full run is more than ${fullEvery} days old (--full-every)` };
+  }
+  if (!(await baseExists(profileDir(outputDir, options.profile), cursor.base))) {
+    return { reason: "the last complete run's data is missing" };
+  }
+  return { cursor };
+}
 
 function parseFlag<T>(
   schema: z.ZodType<T>,
@@ -235,6 +305,7 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
 
   const connection = await connect(options, io);
   let snapshot: SnapshotHandle | undefined;
+  let base: BaseWriter | undefined;
   let lock: Awaited<ReturnType<typeof acquireLock>> | undefined;
   try {
     lock = await acquireLock({ dir: settings.outputDir, profile: options.profile });
@@ -290,20 +361,40 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
     // Devices exist only on Identity Engine; the well-known document says which pipeline the org runs.
     const organization = await fetchOktaOrganization(client).catch(() => undefined);
 
+    // The server's clock anchors the usage windows and the next run's change filters.
+    const serverStartedAt = organization?.serverDate?.getTime() ?? startedAt;
+    const plan = await planRun(options, settings.outputDir, entities, connection.orgUrl.origin, startedAt);
+    const mode = 'cursor' in plan ? 'incremental' : 'full';
+    const fullReason = 'reason' in plan ? plan.reason : null;
+    if (fullReason) log.info(`Running a full sync: ${fullReason}.`);
+    let incremental: IncrementalBase | undefined;
+    if ('cursor' in plan) {
+      const baseDir = join(profileDir(settings.outputDir, options.profile), plan.cursor.base);
+      incremental = {
+        rows: (name) => readBaseRows(baseDir, name),
+        changedSince: new Date(Date.parse(plan.cursor.serverStartedAt) - CHANGE_OVERLAP_MS).toISOString(),
+        logCheckpoint: plan.cursor.logCheckpoint,
+      };
+    }
+
     snapshot = await beginSnapshot({
       outputDir: settings.outputDir,
       profile: options.profile,
       now: new Date(startedAt),
     });
     const openSnapshot = snapshot;
+    base = await beginBase(profileDir(settings.outputDir, options.profile), snapshot.id);
+    const openBase = base;
     const csv = { bom: options.bom ?? false, formulaProtection: options.formulaProtection ?? true };
 
     const collecting = collectInventory({
       client,
       entities,
-      format: settings.format,
-      openWriter: (entity, format, columns) => openSnapshot.writer(entity, format, columns, csv),
-      now: startedAt,
+      openWriter: (entity, columns) =>
+        teeWriter(openSnapshot.writer(entity, settings.format, columns, csv), openBase.open(entity)),
+      openUsageEventsWriter: () => openBase.open('usage_events'),
+      incremental,
+      now: serverStartedAt,
       pipeline: organization?.pipeline,
       onProgress: (progress) => {
         const previous = counts.get(progress.entity);
@@ -357,7 +448,7 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
       startedAt: new Date(startedAt).toISOString(),
       finishedAt: new Date(finishedAt).toISOString(),
       durationMs: finishedAt - startedAt,
-      mode: 'full',
+      mode,
       options: {
         format: settings.format,
         entities: [...entities],
@@ -373,6 +464,29 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
     const committed = await snapshot.commit(manifest);
     snapshot = undefined;
     spinner.stop();
+
+    // A complete run that read the System Log is the base of the next incremental run.
+    if (status === 'complete' && collected.logCheckpoint) {
+      const baseFolder = await base.commit(committed.id);
+      base = undefined;
+      const previous = await loadSyncState(settings.outputDir, options.profile).catch(() => undefined);
+      await saveSyncState(settings.outputDir, options.profile, {
+        formatVersion: 1,
+        snapshot: committed.id,
+        lastFullSyncAt:
+          mode === 'full' ? manifest.startedAt : (previous?.lastFullSyncAt ?? manifest.startedAt),
+        cursors: {
+          incremental: {
+            base: baseFolder,
+            serverStartedAt: new Date(serverStartedAt).toISOString(),
+            logCheckpoint: collected.logCheckpoint,
+            entities: [...entities],
+            org: connection.orgUrl.origin,
+          } satisfies IncrementalCursor,
+        },
+      });
+      await removeOtherBases(profileDir(settings.outputDir, options.profile), baseFolder);
+    }
 
     const pruned =
       keep === undefined
@@ -397,14 +511,15 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
     );
     const exitCode = status === 'partial' ? ExitCode.Partial : ExitCode.Success;
     log.info(
-      `Sync ${status} in ${((finishedAt - startedAt) / 1000).toFixed(1)} s: ${committed.dir}${status === 'partial' ? ' (partial: latest.json still names the last complete snapshot)' : ''}`,
+      `${mode === 'incremental' ? 'Incremental sync' : 'Sync'} ${status} in ${((finishedAt - startedAt) / 1000).toFixed(1)} s: ${committed.dir}${status === 'partial' ? ' (partial: latest.json still names the last complete snapshot)' : ''}`,
     );
     return {
       status,
       exitCode,
       profile: options.profile,
       org: connection.orgUrl.origin,
-      mode: 'full',
+      mode,
+      fullReason,
       snapshot: { id: committed.id, dir: committed.dir },
       startedAt: manifest.startedAt,
       finishedAt: manifest.finishedAt,
@@ -419,6 +534,7 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
     throw error;
   } finally {
     await snapshot?.abort().catch(() => undefined);
+    await base?.abort().catch(() => undefined);
     await lock?.release().catch(() => undefined);
     await connection.stop?.();
   }

@@ -62,7 +62,12 @@ export class AppUsageAggregator {
   /** Adds one event; returns whether it counted as an app sign-in. */
   add(event: AppSignInEvent): boolean {
     const signIn = signInOf(event);
-    if (!signIn || signIn.at < this.#since90) return false;
+    return signIn === undefined ? false : this.addSignIn(signIn);
+  }
+
+  /** Adds one sign-in (as `signInOf` returns it); returns whether it falls in the 90-day window. */
+  addSignIn(signIn: { userId: string; appId: string; at: number }): boolean {
+    if (signIn.at < this.#since90) return false;
     const user = intern(this.#userIndex, this.#userIds, signIn.userId);
     const app = intern(this.#appIndex, this.#appIds, signIn.appId);
     const key = user * 0x1_0000_0000 + app;

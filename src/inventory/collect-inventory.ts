@@ -1,7 +1,6 @@
 import type { OktaClient } from '../okta/client.js';
 import { NotFoundError, PermissionError } from '../okta/errors.js';
 import {
-  APP_SIGN_IN_FILTER,
   getUserProfileSchema,
   listAppGroups,
   listApps,
@@ -10,13 +9,18 @@ import {
   listDevices,
   listGroupMemberIds,
   listGroups,
-  listLogEvents,
+  listGroupsChangedSince,
   listRoleAssigneeUserIds,
   listUserRoles,
   listUsers,
+  type OktaLogEvent,
+  pollLogEvents,
+  searchUsersUpdatedSince,
+  USAGE_AND_CHANGE_FILTER,
 } from '../okta/resources.js';
-import { AppUsageAggregator } from './app-usage.js';
-import type { CsvOptions } from './column-plan.js';
+import { AppUsageAggregator, signInOf } from './app-usage.js';
+import { ChangeFeed } from './change-feed.js';
+import type { ColumnPlan } from './column-plan.js';
 import {
   adminRoleRow,
   appGroupRow,
@@ -29,8 +33,10 @@ import {
   userRow,
   userSchemaRows,
 } from './entities.js';
-import type { EntityFileResult, EntityWriter, OutputFormat } from './entity-writer.js';
+import type { EntityFileResult, EntityWriter } from './entity-writer.js';
 import { runPool } from './run-pool.js';
+
+type Row = Record<string, unknown>;
 
 /** Why an entity has no file in the snapshot. */
 export interface SkippedEntity {
@@ -46,17 +52,25 @@ export interface CollectProgress {
   state: 'running' | 'done' | 'skipped';
 }
 
+/** The previous complete run, for an incremental run. */
+export interface IncrementalBase {
+  /** The rows of an entity as the previous complete run wrote them (`usage_events`: its sign-ins). */
+  rows(name: EntityName | 'usage_events'): AsyncIterable<Row>;
+  /** Server time (ISO) from which changes are read; the caller has already subtracted an overlap. */
+  changedSince: string;
+  /** The System Log `next` URL the previous run ended on. */
+  logCheckpoint: string;
+}
+
 export interface CollectOptions {
   client: OktaClient;
   entities: ReadonlySet<EntityName>;
-  format: OutputFormat;
-  csv?: CsvOptions;
   /** Opens a writer for an entity's file inside the snapshot being written. */
-  openWriter: (
-    entity: EntityName,
-    format: OutputFormat,
-    columns: ReturnType<typeof columnPlanFor>,
-  ) => EntityWriter;
+  openWriter: (entity: EntityName, columns: ColumnPlan) => EntityWriter;
+  /** Opens a writer for the sign-in events kept for the next incremental run. */
+  openUsageEventsWriter?: () => EntityWriter;
+  /** Present for an incremental run: what the previous run wrote, and where to read changes from. */
+  incremental?: IncrementalBase | undefined;
   /** The moment usage windows end (ms); defaults to now. */
   now?: number;
   /** How many group-member or app-user listings run side by side. */
@@ -64,13 +78,14 @@ export interface CollectOptions {
   /** Okta pipeline from /.well-known/okta-organization: devices exist only on Identity Engine (`idx`). */
   pipeline?: string | undefined;
   onProgress?: (progress: CollectProgress) => void;
-  signal?: AbortSignal;
 }
 
 export interface CollectResult {
   files: EntityFileResult[];
   skipped: SkippedEntity[];
   warnings: string[];
+  /** Where the next incremental run resumes the System Log; undefined when it was not read. */
+  logCheckpoint: string | undefined;
 }
 
 /** Admin roles that grant read access, named in warnings when Okta answers 403. */
@@ -87,6 +102,8 @@ const ROLE_HINT: Record<EntityName, string> = {
   app_usage: 'Read-Only Administrator or Report Administrator (or okta.logs.read)',
 };
 
+const DAY_MS = 86_400_000;
+
 /** A writer that several concurrent producers can share: writes are queued in call order. */
 class SharedWriter {
   #tail: Promise<void> = Promise.resolve();
@@ -97,7 +114,7 @@ class SharedWriter {
     readonly onWrite: (entity: EntityName, count: number) => void,
   ) {}
 
-  write(row: Record<string, unknown>): Promise<void> {
+  write(row: Row): Promise<void> {
     this.count++;
     const count = this.count;
     this.#tail = this.#tail.then(async () => {
@@ -108,41 +125,48 @@ class SharedWriter {
   }
 }
 
+const idOf = (row: Row, key = 'id') => String(row[key]);
+
+/** Ids of an entity's rows in the previous run (ids only: a few bytes each). */
+async function baseIds(base: IncrementalBase, entity: EntityName, key = 'id'): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const row of base.rows(entity)) ids.add(idOf(row, key));
+  return ids;
+}
+
 /**
  * Reads every selected entity from Okta and streams it into the snapshot's writers. Entities run
  * side by side so the run is bound by the slowest rate-limit bucket, not by the sum of them; the
  * client's scheduler keeps every bucket within its share.
+ *
+ * Incremental: the System Log (from the last checkpoint) names deletions and changed apps, groups
+ * come from their `lastUpdated` filter, users from a full list (cheap, and `lastLogin` has no
+ * filter), and every other entity is the previous run's rows with the changes applied, so the
+ * result equals what a full run reads at this moment while reading far less of the binding bucket.
  */
 export async function collectInventory(options: CollectOptions): Promise<CollectResult> {
-  const { client, entities } = options;
+  const { client, entities, incremental } = options;
   const fanOut = options.fanOut ?? 4;
+  const now = options.now ?? Date.now();
   const files: EntityFileResult[] = [];
   const skipped: SkippedEntity[] = [];
   const warnings: string[] = [];
+  let logCheckpoint: string | undefined;
   const progress = (entity: EntityName, count: number, state: CollectProgress['state'] = 'running') =>
     options.onProgress?.({ entity, count, state });
   const wanted = (entity: EntityName) => entities.has(entity);
+  const label = (entity: EntityName) => ({ label: entity });
 
+  const opened: SharedWriter[] = [];
   const open = (entity: EntityName, userProfileAttributes: readonly string[] = []) => {
-    const writer = options.openWriter(entity, options.format, columnPlanFor(entity, userProfileAttributes));
+    const shared = new SharedWriter(
+      entity,
+      options.openWriter(entity, columnPlanFor(entity, userProfileAttributes)),
+      (name, count) => progress(name, count),
+    );
+    opened.push(shared);
     progress(entity, 0);
-    return new SharedWriter(entity, writer, (name, count) => progress(name, count));
-  };
-
-  /** Runs one entity's task; a 403 skips the entity (partial run) instead of failing the sync. */
-  const entityTask = async (names: EntityName[], task: () => Promise<SharedWriter[]>): Promise<void> => {
-    const selected = names.filter(wanted);
-    if (selected.length === 0) return;
-    try {
-      const writers = await task();
-      for (const shared of writers) {
-        files.push(await shared.writer.close());
-        progress(shared.entity, shared.count, 'done');
-      }
-    } catch (error) {
-      if (!(error instanceof PermissionError)) throw error;
-      for (const entity of selected) skipForbidden(entity, error);
-    }
+    return shared;
   };
 
   const skipForbidden = (entity: EntityName, error: PermissionError) => {
@@ -154,7 +178,23 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     progress(entity, 0, 'skipped');
   };
 
-  /** Runs the part of a task that fills one dependent entity; a 403 there skips that entity alone. */
+  /** Runs one entity's task; a 403 skips the entity (partial run) instead of failing the sync. */
+  const entityTask = async (names: EntityName[], task: () => Promise<(SharedWriter | undefined)[]>) => {
+    const selected = names.filter(wanted);
+    if (selected.length === 0) return;
+    try {
+      for (const shared of await task()) {
+        if (!shared) continue;
+        files.push(await shared.writer.close());
+        progress(shared.entity, shared.count, 'done');
+      }
+    } catch (error) {
+      if (!(error instanceof PermissionError)) throw error;
+      for (const entity of selected) skipForbidden(entity, error);
+    }
+  };
+
+  /** The part of a task that fills one dependent entity; a 403 there skips that entity alone. */
   const dependentPart = async (
     shared: SharedWriter | undefined,
     part: (writer: SharedWriter) => Promise<void>,
@@ -171,99 +211,229 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     }
   };
 
-  const opened: SharedWriter[] = [];
-  const track = (shared: SharedWriter) => {
-    opened.push(shared);
-    return shared;
+  // --- System Log: app usage, and for incremental runs the change feed ------------------------
+  const feed = new ChangeFeed();
+  const aggregator = new AppUsageAggregator(now);
+  const usageEvents = options.openUsageEventsWriter?.();
+  const keepSignIn = async (signIn: { userId: string; appId: string; at: number }) => {
+    if (signIn.at < now - 90 * DAY_MS) return;
+    aggregator.addSignIn(signIn);
+    await usageEvents?.write({
+      userId: signIn.userId,
+      appId: signIn.appId,
+      at: new Date(signIn.at).toISOString(),
+    });
   };
+  /** Reads the System Log once: sign-ins feed app_usage; change events feed the incremental merge. */
+  const readSystemLog = async (): Promise<void> => {
+    if (incremental) {
+      for await (const row of incremental.rows('usage_events')) {
+        await keepSignIn({
+          userId: String(row.userId),
+          appId: String(row.appId),
+          at: Date.parse(String(row.at)),
+        });
+      }
+    }
+    const from = incremental
+      ? { checkpoint: incremental.logCheckpoint }
+      : { since: new Date(now - 90 * DAY_MS).toISOString(), filter: USAGE_AND_CHANGE_FILTER };
+    let events = 0;
+    for await (const page of pollLogEvents(client, from, label('app_usage'))) {
+      for (const event of page.items as OktaLogEvent[]) {
+        if (feed.add(event)) continue;
+        const signIn = signInOf(event);
+        if (signIn) await keepSignIn(signIn);
+      }
+      logCheckpoint = page.nextUrl;
+      events += page.items.length;
+      if (events > 0) progress('app_usage', aggregator.size);
+    }
+  };
+  const usageTask = () =>
+    entityTask(['app_usage'], async () => {
+      const writer = open('app_usage');
+      for (const row of aggregator.rows()) await writer.write({ ...row });
+      return [writer];
+    });
+
+  if (incremental) {
+    // The change feed must be known before any entity is merged.
+    try {
+      await readSystemLog();
+    } catch (error) {
+      if (!(error instanceof PermissionError)) throw error;
+      throw new PermissionError(
+        'An incremental sync needs the System Log, which this token may not read. Run a full sync (--full).',
+        {
+          status: error.status,
+          errorCode: error.errorCode,
+          requestId: error.requestId,
+          request: error.request,
+        },
+      );
+    }
+  }
+
+  // --- users and their schema --------------------------------------------------------------
+  // Users are listed in full in every run: sign-ins move `lastLogin` without moving `lastUpdated`,
+  // so a `lastUpdated` filter would miss them, and the users list is not the binding rate limit.
+  // The filter still names the users whose status or profile changed, which moves app assignments.
+  const changedUsers = new Set<string>();
+  if (incremental && wanted('app_users')) {
+    for await (const user of searchUsersUpdatedSince(client, incremental.changedSince, label('users'))) {
+      changedUsers.add(user.id);
+    }
+  }
 
   const usersTask = () =>
     entityTask(['users', 'user_schema'], async () => {
-      const writers: SharedWriter[] = [];
       let attributes: string[] = [];
-      if (wanted('user_schema') || wanted('users')) {
-        try {
-          const rows = userSchemaRows(await getUserProfileSchema(client, { label: 'user_schema' }));
-          attributes = rows.map((row) => String(row.name));
-          if (wanted('user_schema')) {
-            const schemaWriter = track(open('user_schema'));
-            for (const row of rows) await schemaWriter.write(row);
-            writers.push(schemaWriter);
-          }
-        } catch (error) {
-          if (!(error instanceof PermissionError) || !wanted('users')) throw error;
-          // Without the schema, users still export; their CSV columns come from the data alone.
-          const reason =
-            'Okta refused to read the user schema (403): profile columns follow the data instead.';
-          if (wanted('user_schema')) skipped.push({ entity: 'user_schema', reason, partial: true });
-          warnings.push(reason);
+      let schemaWriter: SharedWriter | undefined;
+      try {
+        const rows = userSchemaRows(await getUserProfileSchema(client, label('user_schema')));
+        attributes = rows.map((row) => String(row.name));
+        if (wanted('user_schema')) {
+          schemaWriter = open('user_schema');
+          for (const row of rows) await schemaWriter.write(row);
         }
+      } catch (error) {
+        if (!(error instanceof PermissionError) || !wanted('users')) throw error;
+        // Without the schema, users still export; their CSV columns come from the data alone.
+        const reason = 'Okta refused to read the user schema (403): profile columns follow the data instead.';
+        if (wanted('user_schema')) skipped.push({ entity: 'user_schema', reason, partial: true });
+        warnings.push(reason);
       }
-      if (wanted('users')) {
-        const usersWriter = track(open('users', attributes));
-        // A plain list omits DEPROVISIONED users; a second, filtered pass adds them. A user
-        // deprovisioned between the two passes is written once, as the first pass saw it.
-        const seen = new Set<string>();
-        for await (const user of listUsers(client, { label: 'users' })) {
-          seen.add(user.id);
-          await usersWriter.write(userRow(user));
-        }
-        for await (const user of listDeprovisionedUsers(client, { label: 'users' })) {
-          if (!seen.has(user.id)) await usersWriter.write(userRow(user));
-        }
-        writers.push(usersWriter);
+      if (!wanted('users')) return [schemaWriter];
+      const usersWriter = open('users', attributes);
+      // A plain list omits DEPROVISIONED users; a second, filtered pass adds them. A user
+      // deprovisioned between the two passes is written once, as the first pass saw it.
+      const seen = new Set<string>();
+      for await (const user of listUsers(client, label('users'))) {
+        seen.add(user.id);
+        await usersWriter.write(userRow(user));
       }
-      return writers;
+      for await (const user of listDeprovisionedUsers(client, label('users'))) {
+        if (!seen.has(user.id)) await usersWriter.write(userRow(user));
+      }
+      return [schemaWriter, usersWriter];
     });
 
+  // --- groups and members ----------------------------------------------------------------
   const groupsTask = () =>
     entityTask(['groups', 'group_members'], async () => {
-      const groupsWriter = wanted('groups') ? track(open('groups')) : undefined;
-      const membersWriter = wanted('group_members') ? track(open('group_members')) : undefined;
-      const groupIds: string[] = [];
-      for await (const group of listGroups(client, { label: 'groups' })) {
-        groupIds.push(group.id);
-        await groupsWriter?.write(groupRow(group));
+      const groupsWriter = wanted('groups') ? open('groups') : undefined;
+      const membersWriter = wanted('group_members') ? open('group_members') : undefined;
+      /** Groups whose members are (re)read now: all of them, or those that changed. */
+      const memberGroups: string[] = [];
+      if (incremental) {
+        const changed = new Map<string, Row>();
+        for await (const group of listGroupsChangedSince(client, incremental.changedSince, label('groups'))) {
+          changed.set(group.id, groupRow(group));
+        }
+        const gone = feed.deletedGroups;
+        const reread = new Set([...changed.keys(), ...feed.membershipGroups].filter((id) => !gone.has(id)));
+        memberGroups.push(...reread);
+        if (groupsWriter) {
+          for await (const row of incremental.rows('groups')) {
+            const id = idOf(row);
+            if (gone.has(id)) continue;
+            await groupsWriter.write(changed.get(id) ?? row);
+            changed.delete(id);
+          }
+          for (const row of changed.values()) await groupsWriter.write(row);
+        }
+        if (membersWriter) {
+          for await (const row of incremental.rows('group_members')) {
+            const groupId = idOf(row, 'groupId');
+            if (reread.has(groupId) || gone.has(groupId) || feed.deletedUsers.has(idOf(row, 'userId')))
+              continue;
+            await membersWriter.write(row);
+          }
+        }
+      } else {
+        for await (const group of listGroups(client, label('groups'))) {
+          memberGroups.push(group.id);
+          await groupsWriter?.write(groupRow(group));
+        }
       }
       const members = await dependentPart(membersWriter, (writer) =>
-        runPool(groupIds, fanOut, async (groupId) => {
-          for await (const userId of listGroupMemberIds(client, groupId, { label: 'group_members' }))
-            await writer.write({ groupId, userId });
+        runPool(memberGroups, fanOut, async (groupId) => {
+          try {
+            for await (const userId of listGroupMemberIds(client, groupId, label('group_members'))) {
+              await writer.write({ groupId, userId });
+            }
+          } catch (error) {
+            // A group deleted since it was listed has no members to read.
+            if (!(incremental && error instanceof NotFoundError)) throw error;
+          }
         }),
       );
-      return [groupsWriter, members].filter((writer) => writer !== undefined);
+      return [groupsWriter, members];
     });
 
+  // --- apps and their assignments ------------------------------------------------------------
   const appsTask = () =>
     entityTask(['apps', 'app_users', 'app_groups'], async () => {
-      const appsWriter = wanted('apps') ? track(open('apps')) : undefined;
-      const appUsersWriter = wanted('app_users') ? track(open('app_users')) : undefined;
-      const appGroupsWriter = wanted('app_groups') ? track(open('app_groups')) : undefined;
+      const appsWriter = wanted('apps') ? open('apps') : undefined;
+      const appUsersWriter = wanted('app_users') ? open('app_users') : undefined;
+      const appGroupsWriter = wanted('app_groups') ? open('app_groups') : undefined;
+      // Apps have no change filter; the list is short, so it is read in full every time.
       const appIds: string[] = [];
-      for await (const app of listApps(client, { label: 'apps' })) {
+      for await (const app of listApps(client, label('apps'))) {
         appIds.push(app.id);
         await appsWriter?.write(appRow(app));
       }
-      const appUsers = await dependentPart(appUsersWriter, (writer) =>
-        runPool(appIds, fanOut, async (appId) => {
-          for await (const appUser of listAppUsers(client, appId, { label: 'app_users' }))
+      /** Apps whose users and groups are (re)read now: all of them, or those that changed. */
+      let reread = appIds;
+      if (incremental) {
+        const current = new Set(appIds);
+        const known = await baseIds(incremental, 'apps');
+        const affected = new Set([...feed.changedApps].filter((id) => current.has(id)));
+        for (const id of appIds) if (!known.has(id)) affected.add(id);
+        // Group membership changes move GROUP-scoped assignments; user changes move app-user rows.
+        const touchedGroups = new Set([...feed.membershipGroups, ...feed.deletedGroups]);
+        for await (const row of incremental.rows('app_groups')) {
+          if (touchedGroups.has(idOf(row, 'groupId'))) affected.add(idOf(row, 'appId'));
+        }
+        const touchedUsers = new Set([...changedUsers, ...feed.deletedUsers]);
+        for await (const row of incremental.rows('app_users')) {
+          if (touchedUsers.has(idOf(row, 'userId'))) affected.add(idOf(row, 'appId'));
+        }
+        reread = appIds.filter((id) => affected.has(id));
+      }
+      const rereadSet = new Set(reread);
+      const currentSet = new Set(appIds);
+      /** A previous row stays when its app still exists and is not read again. */
+      const keep = (row: Row) => !rereadSet.has(idOf(row, 'appId')) && currentSet.has(idOf(row, 'appId'));
+
+      const appUsers = await dependentPart(appUsersWriter, async (writer) => {
+        if (incremental)
+          for await (const row of incremental.rows('app_users')) if (keep(row)) await writer.write(row);
+        await runPool(reread, fanOut, async (appId) => {
+          for await (const appUser of listAppUsers(client, appId, label('app_users'))) {
             await writer.write(appUserRow(appId, appUser));
-        }),
-      );
-      const appGroups = await dependentPart(appGroupsWriter, (writer) =>
-        runPool(appIds, fanOut, async (appId) => {
-          for await (const appGroup of listAppGroups(client, appId, { label: 'app_groups' }))
+          }
+        });
+      });
+      const appGroups = await dependentPart(appGroupsWriter, async (writer) => {
+        if (incremental)
+          for await (const row of incremental.rows('app_groups')) if (keep(row)) await writer.write(row);
+        await runPool(reread, fanOut, async (appId) => {
+          for await (const appGroup of listAppGroups(client, appId, label('app_groups'))) {
             await writer.write(appGroupRow(appId, appGroup));
-        }),
-      );
-      return [appsWriter, appUsers, appGroups].filter((writer) => writer !== undefined);
+          }
+        });
+      });
+      return [appsWriter, appUsers, appGroups];
     });
 
+  // --- admin roles and devices: no change filter worth trusting, read in full ----------------
   const adminRolesTask = () =>
     entityTask(['admin_roles'], async () => {
-      const writer = track(open('admin_roles'));
-      await runPool(listRoleAssigneeUserIds(client, { label: 'admin_roles' }), fanOut, async (userId) => {
-        for (const assignment of await listUserRoles(client, userId, { label: 'admin_roles' })) {
+      const writer = open('admin_roles');
+      await runPool(listRoleAssigneeUserIds(client, label('admin_roles')), fanOut, async (userId) => {
+        for (const assignment of await listUserRoles(client, userId, label('admin_roles'))) {
           await writer.write(adminRoleRow(userId, assignment));
         }
       });
@@ -283,8 +453,8 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     }
     try {
       await entityTask(['devices'], async () => {
-        const writer = track(open('devices'));
-        for await (const device of listDevices(client, { label: 'devices' }))
+        const writer = open('devices');
+        for await (const device of listDevices(client, label('devices')))
           await writer.write(deviceRow(device));
         return [writer];
       });
@@ -300,37 +470,28 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     }
   };
 
-  const usageTask = () =>
-    entityTask(['app_usage'], async () => {
-      const now = options.now ?? Date.now();
-      const aggregator = new AppUsageAggregator(now);
-      const since = new Date(now - 90 * 86_400_000).toISOString();
-      let events = 0;
-      // Okta keeps 90 days of System Log; a bounded query (since + until) is finite and ordered.
-      // https://developer.okta.com/docs/reference/system-log-query/
-      const query = {
-        since,
-        until: new Date(now).toISOString(),
-        filter: APP_SIGN_IN_FILTER,
-        sortOrder: 'ASCENDING',
-      };
-      for await (const event of listLogEvents(client, query, { label: 'app_usage' })) {
-        aggregator.add(event);
-        if (++events % 5000 === 0) progress('app_usage', aggregator.size);
-      }
-      const writer = track(open('app_usage'));
-      for (const row of aggregator.rows()) await writer.write({ ...row });
-      return [writer];
-    });
+  const logTask = async () => {
+    if (incremental) return usageTask();
+    if (!wanted('app_usage')) return;
+    try {
+      await readSystemLog();
+    } catch (error) {
+      if (!(error instanceof PermissionError)) throw error;
+      skipForbidden('app_usage', error);
+      return;
+    }
+    await usageTask();
+  };
 
   try {
-    await Promise.all([usersTask(), groupsTask(), appsTask(), adminRolesTask(), devicesTask(), usageTask()]);
+    await Promise.all([usersTask(), groupsTask(), appsTask(), adminRolesTask(), devicesTask(), logTask()]);
+    if (usageEvents) await usageEvents.close();
   } catch (error) {
-    await Promise.allSettled(opened.map((shared) => shared.writer.abort()));
+    await Promise.allSettled([...opened.map((shared) => shared.writer.abort()), usageEvents?.abort()]);
     throw error;
   }
   for (const shared of opened) {
     if (skipped.some((entry) => entry.entity === shared.entity)) await shared.writer.abort();
   }
-  return { files, skipped, warnings };
+  return { files, skipped, warnings, logCheckpoint };
 }

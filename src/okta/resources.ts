@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { OktaClient } from './client.js';
 import { ResponseShapeError } from './errors.js';
-import type { PaginateOptions } from './paginate.js';
+import type { Page, PaginateOptions } from './paginate.js';
 
 /**
  * One function per Okta resource the inventory reads. Each returns an async iterable of records
@@ -254,16 +254,23 @@ export function listDevices(client: OktaClient, options: Labelled = {}): AsyncGe
   });
 }
 
-/** System Log events of the given query, in the order Okta returns them. */
-export function listLogEvents(
+/**
+ * Polls the System Log: from `since` on the first run, or from the checkpoint (`next` URL) a previous
+ * poll ended on. A polling query (no `until`, ascending) always has a `next` link, so it stops at the
+ * first empty page, whose `nextUrl` is the checkpoint to resume from. Paging by hand with
+ * since/until would skip or repeat events that Okta records late.
+ * https://developer.okta.com/docs/reference/system-log-query/#polling-requests
+ */
+export function pollLogEvents(
   client: OktaClient,
-  searchParams: Record<string, string>,
+  from: { since: string; filter: string } | { checkpoint: string },
   options: Labelled = {},
-): AsyncGenerator<OktaLogEvent> {
-  return client.paginate('/api/v1/logs', {
-    ...labelOf(options),
-    searchParams,
-    schema: logEventSchema,
+): AsyncGenerator<Page<OktaLogEvent>> {
+  const common = { ...labelOf(options), schema: logEventSchema, stopOnEmptyPage: true };
+  if ('checkpoint' in from) return client.pages(from.checkpoint, common);
+  return client.pages('/api/v1/logs', {
+    ...common,
+    searchParams: { since: from.since, filter: from.filter, sortOrder: 'ASCENDING' },
     pageSize: PAGE_SIZE.logs,
   });
 }
@@ -283,3 +290,29 @@ export const APP_SIGN_IN_EVENT_TYPES = [
 export const APP_SIGN_IN_FILTER = APP_SIGN_IN_EVENT_TYPES.map((type) => `eventType eq "${type}"`).join(
   ' or ',
 );
+
+/**
+ * System Log events that tell an incremental sync what changed where no change filter exists:
+ * deletions (gone from every list) and app assignments (apps have no `lastUpdated` filter for
+ * their users and groups). https://developer.okta.com/docs/reference/api/event-types/
+ */
+export const CHANGE_EVENT_TYPES = [
+  'user.lifecycle.delete.initiated',
+  'group.lifecycle.delete',
+  'group.user_membership.add',
+  'group.user_membership.remove',
+  'application.user_membership.add',
+  'application.user_membership.remove',
+  'application.user_membership.change_username',
+  'application.lifecycle.activate',
+  'application.lifecycle.deactivate',
+  'application.lifecycle.delete',
+  'group.application_assignment.add',
+  'group.application_assignment.remove',
+  'group.application_assignment.update',
+] as const;
+
+/** One polling query serves both app usage and the change feed, so they share a checkpoint. */
+export const USAGE_AND_CHANGE_FILTER = [...APP_SIGN_IN_EVENT_TYPES, ...CHANGE_EVENT_TYPES]
+  .map((type) => `eventType eq "${type}"`)
+  .join(' or ');

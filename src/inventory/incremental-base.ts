@@ -1,0 +1,93 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createEntityWriter } from './create-entity-writer.js';
+import type { EntityFileResult, EntityWriter } from './entity-writer.js';
+
+/**
+ * The previous complete run's rows, kept as NDJSON whatever the snapshot's format (a CSV cannot be
+ * read back losslessly), so an incremental run can merge changes into them. It lives beside the
+ * snapshots in `<profile>/.base-<snapshot id>/` and is written like a snapshot: into a `.partial-`
+ * folder first, renamed when the snapshot is committed.
+ */
+const BASE_PREFIX = '.base-';
+
+export function baseFolderName(snapshotId: string): string {
+  return `${BASE_PREFIX}${snapshotId}`;
+}
+
+export interface BaseWriter {
+  /** An NDJSON writer for one entity (or `usage_events`) of the base being written. */
+  open(name: string): EntityWriter;
+  /** Renames the base to `.base-<snapshotId>` and returns that folder's name. */
+  commit(snapshotId: string): Promise<string>;
+  abort(): Promise<void>;
+}
+
+/** Starts a base in `<profileDir>/.partial-base.<id>-<pid>` (removed as stale work if this process dies). */
+export async function beginBase(profileDir: string, snapshotId: string): Promise<BaseWriter> {
+  const tempDir = join(profileDir, `.partial-base.${snapshotId}-${process.pid}`);
+  await mkdir(tempDir, { recursive: true });
+  return {
+    open: (name) => createEntityWriter({ dir: tempDir, entity: name, format: 'ndjson' }),
+    commit: async (finalId) => {
+      const name = baseFolderName(finalId);
+      await rm(join(profileDir, name), { recursive: true, force: true });
+      await rename(tempDir, join(profileDir, name));
+      return name;
+    },
+    abort: () => rm(tempDir, { recursive: true, force: true }),
+  };
+}
+
+/** Reads the rows of `<baseDir>/<name>.ndjson` one at a time; a missing file has no rows. */
+export async function* readBaseRows(baseDir: string, name: string): AsyncGenerator<Record<string, unknown>> {
+  const file = join(baseDir, `${name}.ndjson`);
+  try {
+    await stat(file);
+  } catch {
+    return;
+  }
+  const lines = createInterface({
+    input: createReadStream(file, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  for await (const line of lines) {
+    if (line !== '') yield JSON.parse(line) as Record<string, unknown>;
+  }
+}
+
+/** Whether a base folder exists (a state file may outlive it if someone cleaned up by hand). */
+export async function baseExists(profileDir: string, folder: string): Promise<boolean> {
+  try {
+    return (await stat(join(profileDir, folder))).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Removes every base but `keep`: only the one the state file names is ever read. */
+export async function removeOtherBases(profileDir: string, keep: string): Promise<void> {
+  for (const name of await readdir(profileDir)) {
+    if (name.startsWith(BASE_PREFIX) && name !== keep) {
+      await rm(join(profileDir, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/** Writes every record to both writers; the first one's file is the one reported. */
+export function teeWriter(primary: EntityWriter, copy: EntityWriter): EntityWriter {
+  return {
+    write: async (record) => {
+      await Promise.all([primary.write(record), copy.write(record)]);
+    },
+    close: async (): Promise<EntityFileResult> => {
+      await copy.close();
+      return primary.close();
+    },
+    abort: async () => {
+      await Promise.all([primary.abort(), copy.abort()]);
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SyncResult, sync } from '../../src/commands/sync.js';
+import { DEFAULT_RATE_LIMITS, type SampleOrg, startSampleOrg } from '../../src/demo/index.js';
+import { ENTITY_NAMES } from '../../src/inventory/entities.js';
+import { createIo } from '../../src/ui/io.js';
+
+/** Rows of an NDJSON entity file, each as canonical JSON (keys sorted), sorted: a multiset to compare. */
+async function canonicalRows(dir: string, entity: string): Promise<string[]> {
+  const text = await readFile(join(dir, `${entity}.ndjson`), 'utf8');
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.keys(value as object)
+              .sort()
+              .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+          )
+        : value;
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.stringify(canonical(JSON.parse(line))))
+    .sort();
+}
+
+function quietIo() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let errText = '';
+  stderr.on('data', (chunk) => {
+    errText += String(chunk);
+  });
+  stdout.resume();
+  return { io: createIo({ stdout, stderr, env: {} }), stderrText: () => errText };
+}
+
+describe('sync --incremental', () => {
+  let org: SampleOrg;
+  let clock = Date.parse('2026-11-01T12:00:00.000Z');
+  let root: string;
+
+  beforeAll(async () => {
+    // The server clock stands still between steps, so both runs see the same "now" and the
+    // 30/90-day usage windows cannot differ by a boundary crossing. No rate limiting here: a
+    // frozen clock never opens a new window (rate limiting has its own tests).
+    const limits = Object.fromEntries(Object.keys(DEFAULT_RATE_LIMITS).map((key) => [key, 1_000_000]));
+    org = await startSampleOrg({ size: 'small', now: () => clock, rateLimits: { limits } });
+    root = await mkdtemp(join(tmpdir(), 'okta-incremental-'));
+  });
+  afterAll(async () => {
+    await org?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const run = async (outputDir: string, flags: { incremental?: boolean; full?: boolean }) => {
+    const { io } = quietIo();
+    return sync(
+      {
+        profile: 'default',
+        env: { OKTA_CLIENT_ORGURL: org.url, OKTA_CLIENT_TOKEN: org.token, OKTA_CONNECTOR_CONFIG_DIR: root },
+        cwd: root,
+        outputDir,
+        format: 'ndjson',
+        ...flags,
+        now: () => clock,
+      },
+      io,
+    );
+  };
+
+  it('writes a snapshot equal, record for record, to what a full run reads at the same moment', async () => {
+    const incrementalDir = join(root, 'incremental');
+    const first = await run(incrementalDir, { incremental: true });
+    expect(first.mode).toBe('full');
+    expect(first.fullReason).toMatch(/no complete run/);
+
+    // New, updated, deprovisioned and deleted users, membership and assignment changes, app
+    // lifecycle changes and new sign-ins, in two rounds.
+    clock += 3_600_000;
+    const round1 = org.mutate({ seed: 1 });
+    clock += 3_600_000;
+    const round2 = org.mutate({ seed: 2, deleteUsers: 2, addMemberships: 6, removeMemberships: 3 });
+    clock += 60_000;
+    for (const round of [round1, round2]) {
+      expect(round.addedUsers.length + round.deletedUsers.length + round.signInEvents).toBeGreaterThan(0);
+    }
+
+    const requestsBefore = org.counters.requests;
+    const incremental = await run(incrementalDir, { incremental: true });
+    const incrementalRequests = org.counters.requests - requestsBefore;
+    expect(incremental.mode).toBe('incremental');
+    expect(incremental.status).toBe('complete');
+
+    const fullStart = org.counters.requests;
+    const full: SyncResult = await run(join(root, 'full'), { full: true });
+    const fullRequests = org.counters.requests - fullStart;
+    expect(full.mode).toBe('full');
+
+    for (const entity of ENTITY_NAMES) {
+      const fromIncremental = await canonicalRows(incremental.snapshot.dir, entity);
+      const fromFull = await canonicalRows(full.snapshot.dir, entity);
+      expect({ entity, rows: fromIncremental }).toEqual({ entity, rows: fromFull });
+    }
+    // The changes really are in it: deleted users gone, added users present.
+    const users = await canonicalRows(incremental.snapshot.dir, 'users');
+    for (const id of [...round1.deletedUsers, ...round2.deletedUsers]) {
+      expect(users.some((row) => row.includes(`"id":"${id}"`))).toBe(false);
+    }
+    for (const id of [...round1.addedUsers, ...round2.addedUsers]) {
+      expect(users.some((row) => row.includes(`"id":"${id}"`))).toBe(true);
+    }
+    // And it read less than a full run.
+    expect(incrementalRequests).toBeLessThan(fullRequests);
+  });
+
+  it('falls back to a full run when the entities differ from the last complete run', async () => {
+    const dir = join(root, 'fallback');
+    await run(dir, { incremental: true });
+    const { io } = quietIo();
+    const result = await sync(
+      {
+        profile: 'default',
+        env: { OKTA_CLIENT_ORGURL: org.url, OKTA_CLIENT_TOKEN: org.token, OKTA_CONNECTOR_CONFIG_DIR: root },
+        cwd: root,
+        outputDir: dir,
+        format: 'ndjson',
+        incremental: true,
+        skip: 'devices',
+        now: () => clock,
+      },
+      io,
+    );
+    expect(result.mode).toBe('full');
+    expect(result.fullReason).toMatch(/entities differ/);
+    // Only the base of the latest complete run is kept.
+    const bases = (await readdir(join(dir, 'default'))).filter((name) => name.startsWith('.base-'));
+    expect(bases).toEqual([`.base-${result.snapshot.id}`]);
+  });
+});
