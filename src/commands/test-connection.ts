@@ -413,7 +413,9 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
         // The well-known document is read without the token; it is only sent once the host is known to be Okta.
         credentials: { kind: 'ssws', token: token?.token ?? '' },
         timeoutMs: options.client?.timeoutMs ?? 15_000,
-        scheduler: { maxRetries: 1, ...options.client?.scheduler },
+        // About a dozen requests: no need to keep half of each bucket free (that could stall a check
+        // for a minute on a busy org); the rate-limit check reports the headroom instead.
+        scheduler: { maxRetries: 1, share: 1, ...options.client?.scheduler },
         onRequest: (event) => {
           events.push(event);
           logRequests(io)(event);

@@ -365,6 +365,17 @@ describe('test-connection failures', () => {
     expect(rate.fix).toMatch(/sync will pace itself/);
   });
 
+  it('does not stall on a busy bucket: apps and app assignments share one, with 10 % left', async () => {
+    server.use(...fakeOkta({ remaining: { apps: 10, 'app-users': 10 } }));
+    const started = Date.now();
+    const result = await testConnectionCli(['--json']);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(result.exitCode).toBe(ExitCode.Success);
+    expect(check(result, 'app-users').status).toBe('pass');
+    expect(check(result, 'rate-limit')).toMatchObject({ status: 'warn' });
+    expect(check(result, 'rate-limit').detail).toMatch(/^Under 20% left in apps /);
+  });
+
   it('fails when the output directory cannot be written', async () => {
     server.use(...fakeOkta());
     await writeFile(path.join(dir, 'a-file'), 'x');
