@@ -422,7 +422,9 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
     for (const entity of ENTITY_NAMES) {
       if (!entities.has(entity)) continue;
       const { requests, retries, rateLimited, waitMs } = activityOf(entity);
-      const warnings = collected.warnings.filter((warning) => warning.includes(entity.replaceAll('_', ' ')));
+      const warnings = collected.warnings
+        .filter((warning) => warning.entity === entity)
+        .map((w) => w.message);
       const skippedEntry = collected.skipped.find((entry) => entry.entity === entity);
       const file = fileOf.get(entity);
       const base = { requests, retries, rateLimited, waitMs: Math.round(waitMs), warnings };
@@ -492,7 +494,7 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
       keep === undefined
         ? []
         : (await pruneSnapshots({ outputDir: settings.outputDir, profile: options.profile, keep })).removed;
-    for (const warning of collected.warnings) log.warn(warning);
+    for (const warning of collected.warnings) log.warn(warning.message);
 
     const summary: SyncEntitySummary[] = ENTITY_NAMES.filter((entity) => entities.has(entity)).map(
       (entity) => {
@@ -525,7 +527,7 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
       finishedAt: manifest.finishedAt,
       durationMs: manifest.durationMs,
       entities: summary,
-      warnings: collected.warnings,
+      warnings: collected.warnings.map((warning) => warning.message),
       pruned,
     };
   } catch (error) {

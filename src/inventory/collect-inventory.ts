@@ -83,9 +83,15 @@ export interface CollectOptions {
 export interface CollectResult {
   files: EntityFileResult[];
   skipped: SkippedEntity[];
-  warnings: string[];
+  /** What the person should know, each tied to the entity it is about. */
+  warnings: EntityWarning[];
   /** Where the next incremental run resumes the System Log; undefined when it was not read. */
   logCheckpoint: string | undefined;
+}
+
+export interface EntityWarning {
+  entity: EntityName;
+  message: string;
 }
 
 /** Admin roles that grant read access, named in warnings when Okta answers 403. */
@@ -150,7 +156,7 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
   const now = options.now ?? Date.now();
   const files: EntityFileResult[] = [];
   const skipped: SkippedEntity[] = [];
-  const warnings: string[] = [];
+  const warnings: EntityWarning[] = [];
   let logCheckpoint: string | undefined;
   const progress = (entity: EntityName, count: number, state: CollectProgress['state'] = 'running') =>
     options.onProgress?.({ entity, count, state });
@@ -174,7 +180,7 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     const code = error.errorCode ? ` ${error.errorCode}` : '';
     const reason = `Okta refused to list ${entity.replaceAll('_', ' ')} (403${code}): the token's admin needs ${ROLE_HINT[entity]}.`;
     skipped.push({ entity, reason, partial: true });
-    warnings.push(reason);
+    warnings.push({ entity, message: reason });
     progress(entity, 0, 'skipped');
   };
 
@@ -302,7 +308,7 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
         // Without the schema, users still export; their CSV columns come from the data alone.
         const reason = 'Okta refused to read the user schema (403): profile columns follow the data instead.';
         if (wanted('user_schema')) skipped.push({ entity: 'user_schema', reason, partial: true });
-        warnings.push(reason);
+        warnings.push({ entity: wanted('user_schema') ? 'user_schema' : 'users', message: reason });
       }
       if (!wanted('users')) return [schemaWriter];
       const usersWriter = open('users', attributes);
