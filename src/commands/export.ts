@@ -1,0 +1,344 @@
+import { resolveUserPath } from '../config/paths.js';
+import { resolveSettings } from '../config/resolve.js';
+import { InterruptedError, UsageError } from '../errors.js';
+import { type FieldReader, fieldReader, parseFieldList } from '../export/field-path.js';
+import { escapeHtml, HtmlReportWriter, type SeatBar, seatChartSvg } from '../export/html-report.js';
+import { MAX_ACTIVE_DAYS } from '../export/licence-usage-view.js';
+import { type OpenedSnapshot, openSnapshot } from '../export/open-snapshot.js';
+import { type OutputSink, openFileSink, openStreamSink } from '../export/output-sink.js';
+import { createRowWriter, type OutputColumn } from '../export/row-writer.js';
+import { canonicalViewName, EXPORT_VIEWS, selectView } from '../export/select-view.js';
+import { DAY_MS, type Row, type ViewData } from '../export/view.js';
+import { compileWhere } from '../export/where-expression.js';
+import type { Env, Io } from '../ui/io.js';
+import { VERSION } from '../version.js';
+
+/** `--format` of export: the three data formats of sync, and an HTML report for licence-usage. */
+export const EXPORT_FORMATS = ['csv', 'json', 'ndjson', 'html'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** @default the values documented on each field */
+export interface ExportOptions {
+  profile: string;
+  env: Env;
+  cwd: string;
+  /** Where the profile's snapshots are (same meaning as sync's). @default the profile's, else ~/okta-inventory */
+  outputDir?: string | undefined;
+  /** `latest`, a snapshot id of the profile, or a snapshot folder. @default 'latest' */
+  snapshot?: string | undefined;
+  /** A raw entity, `assignments` or `licence-usage`. Required. */
+  view?: string | undefined;
+  /** @default 'csv' */
+  format?: string | undefined;
+  /** Comma-separated dot paths: the columns, in order. @default the view's columns */
+  fields?: string | undefined;
+  /** A `--where` expression (docs/export.md). */
+  where?: string | undefined;
+  /** A file path, or `-` for stdout. @default '-' */
+  output?: string | undefined;
+  /** licence-usage: active = a sign-in within this many days (1–90). @default 30 */
+  activeDays?: string | undefined;
+  /** licence-usage: `app` (one row per app) or `user` (one row per user × unused app). @default 'app' */
+  by?: string | undefined;
+  /** CSV: start with a UTF-8 byte order mark. @default false */
+  bom?: boolean | undefined;
+  /** CSV: prefix cells starting with = + - @ TAB CR with '. @default true */
+  formulaProtection?: boolean | undefined;
+  /** Ctrl-C / SIGTERM: stop, remove the temporary file, leave any existing target untouched. */
+  signal?: AbortSignal | undefined;
+}
+
+/** The `--json` document of export (only when the export goes to a file). */
+export interface ExportResult {
+  view: string;
+  format: ExportFormat;
+  by: 'app' | 'user' | null;
+  snapshot: { id: string; dir: string; status: 'complete' | 'partial'; startedAt: string };
+  /** The file written, or `-` for stdout. */
+  output: string;
+  /** Rows read from the view, before `--where`. */
+  rowsRead: number;
+  /** Rows written. */
+  rows: number;
+  /** The columns written; null when JSON rows are written whole (raw entity, no --fields). */
+  columns: string[] | null;
+  /** The reader of stdout went away before the end (`| head`): not an error. */
+  stoppedEarly: boolean;
+  warnings: string[];
+}
+
+function parseChoice<T extends string>(
+  value: string | undefined,
+  choices: readonly T[],
+  flag: string,
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  const lower = value.toLowerCase();
+  if ((choices as readonly string[]).includes(lower)) return lower as T;
+  throw new UsageError(`${flag} takes one of ${choices.join(', ')}; got "${value}".`);
+}
+
+function parseActiveDays(value: string | undefined): number {
+  if (value === undefined) return 30;
+  const days = Number(value);
+  if (!/^\d+$/.test(value.trim()) || days < 1 || days > MAX_ACTIVE_DAYS) {
+    throw new UsageError(
+      `--active-days takes a whole number of days from 1 to ${MAX_ACTIVE_DAYS}; got "${value}".`,
+      { hint: `A snapshot's sign-in usage (app_usage) covers the ${MAX_ACTIVE_DAYS} days before it.` },
+    );
+  }
+  return days;
+}
+
+/**
+ * Reshapes one snapshot into a view (a raw entity, `assignments` or `licence-usage`) as CSV, JSON,
+ * NDJSON or an HTML report, on stdout or into a file (written whole or not at all). Offline: reads
+ * only the snapshot folder, never Okta, and needs no token.
+ */
+export async function exportSnapshot(options: ExportOptions, io: Io): Promise<ExportResult> {
+  if (options.view === undefined || options.view === '') {
+    throw new UsageError('Name a view with --view.', { hint: `Views: ${EXPORT_VIEWS.join(', ')}.` });
+  }
+  const viewName = canonicalViewName(options.view);
+  if (!EXPORT_VIEWS.includes(viewName)) {
+    throw new UsageError(`Unknown view "${options.view}".`, { hint: `Views: ${EXPORT_VIEWS.join(', ')}.` });
+  }
+  const isLicence = viewName === 'licence-usage';
+  const format = parseChoice(options.format, EXPORT_FORMATS, '--format', 'csv');
+  if (format === 'html' && !isLicence) {
+    throw new UsageError('--format html is the licence-usage report only.', {
+      hint: 'Use csv, json or ndjson for other views.',
+    });
+  }
+  if (!isLicence && (options.activeDays !== undefined || options.by !== undefined)) {
+    throw new UsageError('--active-days and --by apply to the licence-usage view only.');
+  }
+  const activeDays = parseActiveDays(options.activeDays);
+  const by = parseChoice(options.by, ['app', 'user'] as const, '--by', 'app');
+  const fields = options.fields === undefined ? undefined : parseFieldList(options.fields);
+  const toStdout = options.output === undefined || options.output === '-';
+  if (toStdout && io.json) {
+    throw new UsageError('--json prints a summary on stdout, where this export would go too.', {
+      hint: 'Add --output <file> to use --json, or leave --json out.',
+    });
+  }
+  const outputPath = toStdout ? '-' : resolveUserPath(options.output!, options.env, options.cwd);
+  const csv = { bom: options.bom ?? false, formulaProtection: options.formulaProtection ?? true };
+
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    io.logger.warn(message);
+  };
+  const { outputDir } = resolveSettings({
+    profile: options.profile,
+    env: options.env,
+    cwd: options.cwd,
+    flags: { outputDir: options.outputDir },
+  });
+  const snapshot = await openSnapshot({
+    snapshot: options.snapshot,
+    outputDir,
+    profile: options.profile,
+    env: options.env,
+    cwd: options.cwd,
+    warn,
+  });
+  const view = selectView(viewName, { snapshot, activeDays, by, warn });
+  const defaults = await view.columns();
+  const where =
+    options.where === undefined
+      ? undefined
+      : compileWhere(options.where, {
+          now: snapshot.startedAt,
+          knownFields: view.fixedColumns ? defaults : undefined,
+        });
+  if (fields && view.fixedColumns) {
+    const unknown = fields.filter((field) => !defaults.includes(field));
+    if (unknown.length > 0) {
+      warn(
+        `--fields: ${viewName} has no ${unknown.map((field) => `"${field}"`).join(', ')}; ${unknown.length === 1 ? 'its column is' : 'their columns are'} empty. Its fields: ${defaults.join(', ')}.`,
+      );
+    }
+  }
+  const names = fields ?? defaults;
+  // JSON rows of a raw entity are written whole unless --fields picks columns.
+  const wholeRows = !fields && !view.fixedColumns && format !== 'csv' && format !== 'html';
+  const columns: OutputColumn[] = names.map((name) => ({ name, read: fieldReader(name) }));
+
+  const sink = toStdout ? openStreamSink(io.stdout) : openFileSink(outputPath);
+  let counts: { read: number; written: number; stoppedEarly: boolean };
+  try {
+    const run = { view, snapshot, columns, where: where?.test, sink, signal: options.signal };
+    if (format === 'html') {
+      counts = await writeHtml({ ...run, by, activeDays, whereText: options.where });
+    } else {
+      const writer = createRowWriter({ format, columns: wholeRows ? undefined : columns, sink, csv });
+      const seen = view.fixedColumns
+        ? undefined
+        : new FieldPresence([...(fields ?? []), ...(where?.fields ?? [])]);
+      counts = await pump({ ...run, write: (row) => writer.write(row), seen });
+      if (!counts.stoppedEarly) await writer.end();
+      if (seen) {
+        for (const field of seen.absent()) {
+          warn(
+            `No ${viewName} row has a field "${field}"${fields?.includes(field) ? ': its column is empty' : ''}.`,
+          );
+        }
+      }
+    }
+    await sink.commit();
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+
+  io.logger.info(
+    `Exported ${counts.written.toLocaleString('en-US')} ${viewName}${isLicence && by === 'user' ? ' (by user)' : ''} rows of snapshot ${snapshot.id}${toStdout ? '' : ` to ${outputPath}`}${counts.stoppedEarly ? ' (the reader stopped early)' : ''}.`,
+  );
+  return {
+    view: viewName,
+    format,
+    by: isLicence ? by : null,
+    snapshot: {
+      id: snapshot.id,
+      dir: snapshot.dir,
+      status: snapshot.manifest.status,
+      startedAt: snapshot.manifest.startedAt,
+    },
+    output: outputPath,
+    rowsRead: counts.read,
+    rows: counts.written,
+    columns: wholeRows ? null : names,
+    stoppedEarly: counts.stoppedEarly,
+    warnings,
+  };
+}
+
+/** Remembers which field paths had a value in at least one row (raw entities, for one warning each). */
+class FieldPresence {
+  readonly #pending: Map<string, FieldReader>;
+  constructor(fields: string[]) {
+    this.#pending = new Map(fields.map((field) => [field, fieldReader(field)]));
+  }
+  observe(row: Row): void {
+    if (this.#pending.size === 0) return;
+    for (const [field, read] of this.#pending) if (read(row) !== undefined) this.#pending.delete(field);
+  }
+  absent(): string[] {
+    return [...this.#pending.keys()];
+  }
+}
+
+interface Run {
+  view: ViewData;
+  snapshot: OpenedSnapshot;
+  columns: OutputColumn[];
+  where: ((row: Row) => boolean) | undefined;
+  sink: OutputSink;
+  signal: AbortSignal | undefined;
+}
+
+/** Streams the view's rows through `--where` into `write`; stops when stdout's reader is gone. */
+async function pump(
+  run: Run & { write: (row: Row) => Promise<void>; seen?: FieldPresence | undefined },
+): Promise<{ read: number; written: number; stoppedEarly: boolean }> {
+  let read = 0;
+  let written = 0;
+  for await (const row of run.view.rows()) {
+    if (run.signal?.aborted) throw interrupted();
+    read++;
+    run.seen?.observe(row);
+    if (run.where && !run.where(row)) continue;
+    if (run.sink.closed) return { read, written, stoppedEarly: true };
+    await run.write(row);
+    written++;
+  }
+  return { read, written, stoppedEarly: run.sink.closed };
+}
+
+function interrupted(): InterruptedError {
+  return new InterruptedError('Export interrupted; no output file was written.', {
+    hint: 'An existing file of that name is untouched. Run export again when ready.',
+  });
+}
+
+/** The licence-usage report: totals and a seat chart (per app), then the sortable table. */
+async function writeHtml(
+  run: Run & { by: 'app' | 'user'; activeDays: number; whereText: string | undefined },
+): Promise<{ read: number; written: number; stoppedEarly: boolean }> {
+  const { snapshot, activeDays } = run;
+  const manifest = snapshot.manifest;
+  const cutoff = new Date(snapshot.startedAt - activeDays * DAY_MS).toISOString();
+  const meta = [
+    `Snapshot ${snapshot.id} of ${manifest.org} (profile ${manifest.profile}), taken ${manifest.startedAt}${manifest.status === 'partial' ? ' — PARTIAL snapshot' : ''}.`,
+    `Active: a sign-in to the app within ${activeDays} days before the snapshot (since ${cutoff}). Sign-in data covers the 90 days before the snapshot; "never" means no sign-in in those 90 days.`,
+    ...(run.whereText === undefined ? [] : [`Filter: ${run.whereText}`]),
+  ];
+  const footer = `okta-connector ${VERSION} export --view licence-usage${run.by === 'user' ? ' --by user' : ''}`;
+  const writer = new HtmlReportWriter(run.sink, run.columns);
+
+  if (run.by === 'user') {
+    await writer.start({ title: `Unused app assignments — ${hostOf(manifest.org)}`, meta });
+    const counts = await pump({ ...run, write: (row) => writer.write(row) });
+    if (!counts.stoppedEarly) await writer.end(footer);
+    return counts;
+  }
+
+  // One row per app: a few hundred rows, held to draw the chart before the table.
+  const rows: Row[] = [];
+  const counts = await pump({
+    ...run,
+    write: async (row) => {
+      rows.push(row);
+    },
+  });
+  const number = (row: Row, key: string) => (typeof row[key] === 'number' ? (row[key] as number) : 0);
+  const bars: SeatBar[] = rows
+    .map((row) => {
+      const assigned = number(row, 'assignedUsers');
+      const used = number(row, 'activeUsers');
+      const seats = typeof row.seatCount === 'number' ? row.seatCount : assigned;
+      return {
+        label: String(row['app.label'] ?? row['app.id'] ?? ''),
+        used,
+        unused: assigned - used,
+        spare: Math.max(0, seats - assigned),
+      };
+    })
+    .filter((bar) => bar.used + bar.unused + bar.spare > 0)
+    .sort((a, b) => b.unused + b.spare - (a.unused + a.spare) || (a.label < b.label ? -1 : 1));
+  const sum = (key: string) => rows.reduce((total, row) => total + number(row, key), 0);
+  const totals: [string, number][] = [
+    ['Apps', rows.length],
+    ['Assigned users (user × app)', sum('assignedUsers')],
+    [`Active within ${activeDays} days`, sum('activeUsers')],
+    ['Unused (reclaimable)', sum('unusedUsers')],
+    ['Never signed in (90 days)', sum('neverSignedIn')],
+    ['Seats bought (where known)', sum('seatCount')],
+  ];
+  const before = `<dl class="totals">${totals
+    .map(
+      ([label, value]) => `<div><dt>${escapeHtml(label)}</dt><dd>${value.toLocaleString('en-US')}</dd></div>`,
+    )
+    .join('')}</dl>
+<h2>Seats per app, most unused first</h2>
+<div class="legend"><span style="--c: var(--used)">in use (active)</span><span style="--c: var(--unused)">assigned, unused</span><span style="--c: var(--spare)">bought, unassigned</span></div>
+${seatChartSvg(bars)}`;
+  await writer.start({ title: `Licence usage — ${hostOf(manifest.org)}`, meta }, before);
+  for (const row of rows) {
+    if (run.sink.closed) return { ...counts, stoppedEarly: true };
+    await writer.write(row);
+  }
+  await writer.end(footer);
+  return { ...counts, stoppedEarly: run.sink.closed };
+}
+
+function hostOf(org: string): string {
+  try {
+    return new URL(org).host;
+  } catch {
+    return org;
+  }
+}

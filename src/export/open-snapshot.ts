@@ -1,0 +1,141 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { resolveUserPath } from '../config/paths.js';
+import { ConfigError } from '../errors.js';
+import { readLatestPointer } from '../inventory/latest-pointer.js';
+import { MANIFEST_FILE, type Manifest, manifestSchema } from '../inventory/manifest.js';
+import { profileDir } from '../inventory/profile-dir.js';
+import { readLatestSnapshot } from '../inventory/read-latest-snapshot.js';
+import { isSnapshotId } from '../inventory/snapshot-id.js';
+import type { Env } from '../ui/io.js';
+import { VERSION } from '../version.js';
+
+/** The manifest format this version reads. A snapshot of another `formatVersion` is refused. */
+export const SUPPORTED_FORMAT_VERSION = 1;
+
+export interface OpenedSnapshot {
+  id: string;
+  /** Absolute path of the snapshot folder. */
+  dir: string;
+  manifest: Manifest;
+  /** `startedAt` of the run, in ms: the "now" of relative ages and activity windows. */
+  startedAt: number;
+}
+
+export interface OpenSnapshotOptions {
+  /** `latest` (or undefined), a snapshot id of the profile, or a path to a snapshot folder. */
+  snapshot: string | undefined;
+  outputDir: string;
+  profile: string;
+  env: Env;
+  cwd: string;
+  /** Called once for a partial snapshot. */
+  warn: (message: string) => void;
+}
+
+/**
+ * Finds and checks the snapshot to export.
+ *
+ * - `latest` (the default): the snapshot `<output-dir>/<profile>/latest.json` names, which is always
+ *   complete; checked like sync checks it (pointer, manifest SHA-256, schema).
+ * - a snapshot id (`2026-11-29T153510Z`): that folder of the profile.
+ * - anything else: a path to a snapshot folder (relative to the working directory, `~` expanded).
+ *
+ * A snapshot of another `formatVersion` is refused with a message naming both versions. A partial
+ * snapshot is opened only when named explicitly, with a warning naming what it lacks.
+ */
+export async function openSnapshot(options: OpenSnapshotOptions): Promise<OpenedSnapshot> {
+  const base = profileDir(options.outputDir, options.profile);
+  if (options.snapshot === undefined || options.snapshot === 'latest') {
+    const pointer = await readLatestPointer(base);
+    if (!pointer) {
+      throw new ConfigError(
+        `Profile "${options.profile}" has no complete snapshot in ${options.outputDir} (no ${join(base, 'latest.json')}).`,
+        {
+          hint: 'Run "okta-connector sync" first, pass --output-dir if the snapshots are elsewhere, or name one with --snapshot <dir>.',
+        },
+      );
+    }
+    // The version check comes first, so that a newer snapshot gets a clear message rather than a schema error.
+    await readManifestJson(join(base, pointer.path));
+    const latest = await readLatestSnapshot(options.outputDir, options.profile);
+    if (!latest) throw new ConfigError(`The snapshot pointer of profile "${options.profile}" vanished.`);
+    return { ...latest, startedAt: Date.parse(latest.manifest.startedAt) };
+  }
+
+  const dir =
+    isSnapshotId(options.snapshot) && !/[\\/]/.test(options.snapshot)
+      ? join(base, options.snapshot)
+      : resolveUserPath(options.snapshot, options.env, options.cwd);
+  const manifestFile = join(dir, MANIFEST_FILE);
+  const json = await readManifestJson(dir);
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError(
+      `${manifestFile} is invalid: ${z.prettifyError(parsed.error).replaceAll('\n', ' ')}`,
+      {
+        hint: 'The snapshot is damaged. Export another snapshot, or run sync again.',
+      },
+    );
+  }
+  const manifest = parsed.data;
+  if (manifest.status === 'partial') {
+    const lacking = Object.entries(manifest.entities)
+      .filter(([, entry]) => 'skipped' in entry && typeof entry.skipped === 'string')
+      .map(([name]) => name);
+    options.warn(
+      `Snapshot ${dir} is partial${lacking.length > 0 ? ` (no ${lacking.join(', ')})` : ''}: some data could not be read when it was taken.`,
+    );
+  }
+  const id = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
+  return { id, dir, manifest, startedAt: Date.parse(manifest.startedAt) };
+}
+
+/** Reads a snapshot's manifest as JSON and refuses a `formatVersion` this version cannot read. */
+async function readManifestJson(dir: string): Promise<unknown> {
+  const file = join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? `${dir} is not a snapshot: it has no ${MANIFEST_FILE}.`
+        : `Cannot read ${file} (${code}).`,
+      {
+        cause: error,
+        hint: 'Name a snapshot folder (one holding manifest.json), a snapshot id of the profile, or "latest". A .partial-* folder is a run still in progress.',
+      },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${file} is not valid JSON.`, {
+      cause: error,
+      hint: 'The snapshot is damaged. Export another snapshot, or run sync again.',
+    });
+  }
+  const version = (json as { formatVersion?: unknown } | null)?.formatVersion;
+  if (version === SUPPORTED_FORMAT_VERSION) return json;
+  const writer = (json as { tool?: { version?: unknown } } | null)?.tool?.version;
+  const by = typeof writer === 'string' ? ` (written by okta-connector ${writer})` : '';
+  if (typeof version === 'number' && version > SUPPORTED_FORMAT_VERSION) {
+    throw new ConfigError(
+      `Snapshot ${dir} has formatVersion ${version}${by}; okta-connector ${VERSION} reads formatVersion ${SUPPORTED_FORMAT_VERSION} only.`,
+      { hint: 'Upgrade okta-connector to export it, or export a snapshot written by this version.' },
+    );
+  }
+  if (typeof version === 'number') {
+    throw new ConfigError(
+      `Snapshot ${dir} has formatVersion ${version}${by}, which okta-connector ${VERSION} no longer reads (it reads ${SUPPORTED_FORMAT_VERSION}).`,
+      { hint: 'Run sync again to take a snapshot in the current format.' },
+    );
+  }
+  throw new ConfigError(`${file} has no valid formatVersion: it is not an okta-connector manifest.`, {
+    hint: 'Name a snapshot folder written by okta-connector sync.',
+  });
+}

@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import type { WrittenEntityManifest } from '../inventory/manifest.js';
+import type { OpenedSnapshot } from './open-snapshot.js';
+import { parseCsvRows } from './parse-csv-rows.js';
+import { parseJsonRecords } from './parse-json-records.js';
+import { readFileChunks } from './read-file-chunks.js';
+
+export type Row = Record<string, unknown>;
+
+/** The manifest entry of a written entity, or undefined when the snapshot has no file for it. */
+export function writtenEntity(snapshot: OpenedSnapshot, entity: string): WrittenEntityManifest | undefined {
+  const entry = snapshot.manifest.entities[entity];
+  return entry && 'file' in entry && typeof entry.file === 'string'
+    ? (entry as WrittenEntityManifest)
+    : undefined;
+}
+
+/** Why the snapshot has no file for `entity`: its `skipped` reason, or "not in the snapshot". */
+export function missingReason(snapshot: OpenedSnapshot, entity: string): string {
+  const entry = snapshot.manifest.entities[entity];
+  return entry && 'skipped' in entry && typeof entry.skipped === 'string'
+    ? `skipped: ${entry.skipped}`
+    : 'not in the snapshot';
+}
+
+/**
+ * Streams the records of one entity file of a snapshot, whatever format sync wrote it in, checking
+ * the file against its manifest entry (size and SHA-256) at the end.
+ *
+ * - `json` and `ndjson` records come back as written.
+ * - `csv` rows come back as objects rebuilt from the dot-path header (`profile.email` →
+ *   `{ profile: { email } }`) with **every value a string**: numbers, booleans, arrays and objects
+ *   are their CSV text (`"42"`, `"true"`, `'["a"]'`), and an empty cell is a missing field (CSV cannot
+ *   tell null, missing and `""` apart). When the snapshot was written with formula protection, the
+ *   `'` it put before `=`, `+`, `-`, `@`, TAB and CR is removed again.
+ *
+ * @throws ConfigError when the entity has no file, or the file is damaged or changed.
+ */
+export async function* readEntityRows(snapshot: OpenedSnapshot, entity: string): AsyncGenerator<Row> {
+  const entry = writtenEntity(snapshot, entity);
+  if (!entry) {
+    throw new ConfigError(
+      `Snapshot ${snapshot.id} has no ${entity} file (${missingReason(snapshot, entity)}).`,
+    );
+  }
+  const path = join(snapshot.dir, entry.file);
+  const chunks = readFileChunks(path, { bytes: entry.bytes, sha256: entry.sha256 });
+  if (entry.format === 'json') {
+    yield* parseJsonRecords(chunks, path);
+  } else if (entry.format === 'ndjson') {
+    yield* parseNdjsonRecords(chunks, path);
+  } else {
+    const protectedFormulas = snapshot.manifest.options.formulaProtection !== false;
+    yield* csvRecords(parseCsvRows(chunks, path), path, protectedFormulas);
+  }
+}
+
+async function* parseNdjsonRecords(chunks: AsyncIterable<string>, file: string): AsyncGenerator<Row> {
+  let pending = '';
+  let line = 0;
+  const parse = (text: string): Row | undefined => {
+    line++;
+    const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (trimmed.trim() === '') return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch (error) {
+      throw damaged(file, `line ${line} is not valid JSON (${(error as Error).message})`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw damaged(file, `line ${line} is not a JSON object`);
+    }
+    return value as Row;
+  };
+  for await (const chunk of chunks) {
+    let start = 0;
+    let newline = chunk.indexOf('\n');
+    while (newline !== -1) {
+      const text = pending === '' ? chunk.slice(start, newline) : pending + chunk.slice(start, newline);
+      pending = '';
+      const record = parse(text);
+      if (record) yield record;
+      start = newline + 1;
+      newline = chunk.indexOf('\n', start);
+    }
+    pending += chunk.slice(start);
+  }
+  const record = parse(pending);
+  if (record) yield record;
+}
+
+const PROTECTED_FORMULA = /^'[=+\-@\t\r]/;
+
+async function* csvRecords(
+  rows: AsyncIterable<string[]>,
+  file: string,
+  protectedFormulas: boolean,
+): AsyncGenerator<Row> {
+  let header: string[][] | undefined;
+  let names: string[] = [];
+  let line = 1;
+  for await (const row of rows) {
+    if (!header) {
+      names = row.map((name) => (protectedFormulas && PROTECTED_FORMULA.test(name) ? name.slice(1) : name));
+      header = names.map((name) => name.split('.'));
+      continue;
+    }
+    line++;
+    if (row.length !== header.length) {
+      throw damaged(file, `record ${line - 1} has ${row.length} fields, the header ${header.length}`);
+    }
+    // Null-prototype objects: a header such as `__proto__.x` must not reach Object.prototype.
+    const record: Row = Object.create(null);
+    for (let column = 0; column < row.length; column++) {
+      let value = row[column]!;
+      if (value === '') continue;
+      if (protectedFormulas && PROTECTED_FORMULA.test(value)) value = value.slice(1);
+      setPath(record, header[column]!, names[column]!, value);
+    }
+    yield record;
+  }
+}
+
+/** Sets `segments` in `record`, creating objects on the way; falls back to the flat name on a clash. */
+function setPath(record: Row, segments: string[], name: string, value: string): void {
+  let target: Row = record;
+  for (let index = 0; index < segments.length - 1; index++) {
+    const segment = segments[index]!;
+    const next = Object.hasOwn(target, segment) ? target[segment] : undefined;
+    if (next === undefined) {
+      const created: Row = Object.create(null);
+      target[segment] = created;
+      target = created;
+    } else if (typeof next === 'object' && next !== null && !Array.isArray(next)) {
+      target = next as Row;
+    } else {
+      record[name] = value;
+      return;
+    }
+  }
+  target[segments.at(-1)!] = value;
+}
+
+function damaged(file: string, why: string): ConfigError {
+  return new ConfigError(`${file} is damaged: ${why}.`, {
+    hint: 'Export another snapshot, or run sync again.',
+  });
+}
