@@ -1,0 +1,95 @@
+/** Plain-text tables for the terminal and for docs/performance.md (Markdown). */
+
+const seconds = (ms) => (ms === undefined ? '—' : (ms / 1000).toFixed(1));
+const ratio = (value) => (value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(2));
+const count = (value) => (value === undefined ? '—' : value.toLocaleString('en-US'));
+
+/** One table row per run: sync in each format, export, and the SDK baselines. */
+export function resultRows(results) {
+  return results.map((run) => {
+    const failed = run.failure ? ` (${run.failure})` : '';
+    if (run.kind === 'export' && !run.available) {
+      return [run.size, `export ${run.view}`, 'not available', '', '', '', '', '', '', '', '', ''];
+    }
+    const binding = run.floor?.bucket;
+    const made = binding ? run.requests?.byBucket?.[binding] : undefined;
+    const needed = binding ? run.floor.requests : undefined;
+    const requests =
+      run.requests === undefined
+        ? '—'
+        : `${binding ? `${count(made)}/${count(needed)} ${binding.replace('/api/v1/', '')}; ` : ''}${count(run.requests.total)}/${count(run.requests.needed)} all`;
+    return [
+      run.size,
+      `${run.label}${failed}`,
+      seconds(run.wallMs),
+      run.floor ? `${seconds(run.floor.floorMs)} ${binding.replace('/api/v1/', '')}` : '—',
+      run.floor ? ratio(run.wallMs / run.floor.floorMs) : '—',
+      requests,
+      count(run.rateLimited),
+      count(run.retries),
+      run.peakRssKb === undefined ? '—' : (run.peakRssKb / 1024).toFixed(0),
+      run.userS === undefined ? '—' : (run.userS + run.systemS).toFixed(1),
+      run.records === undefined ? '—' : count(Math.round(run.records / (run.wallMs / 1000))),
+      run.load ? run.load.before.map((value) => value.toFixed(1)).join(' ') : '—',
+    ];
+  });
+}
+
+export const RESULT_HEADER = [
+  'size',
+  'run',
+  'wall s',
+  'floor s (binding)',
+  'wall/floor',
+  'requests made/needed',
+  '429s',
+  'retries',
+  'peak RSS MB',
+  'CPU s',
+  'records/s',
+  'load 1/5/15 m',
+];
+
+/** okta-connector's wall time as a fraction of each SDK baseline's, per size and format. */
+export function baselineRows(results) {
+  const rows = [];
+  for (const sync of results.filter((run) => run.kind === 'sync')) {
+    const baseline = (mode) =>
+      results.find(
+        (run) => run.kind === 'sdk' && run.size === sync.size && run.mode === mode && !run.failure,
+      );
+    const cell = (mode) => {
+      const sdk = baseline(mode);
+      return sdk ? `${ratio(sync.wallMs / sdk.wallMs)} (${seconds(sdk.wallMs)} s)` : '—';
+    };
+    rows.push([sync.size, sync.format, seconds(sync.wallMs), cell('default'), cell('max')]);
+  }
+  return rows;
+}
+
+export const BASELINE_HEADER = [
+  'size',
+  'format',
+  'okta-connector wall s',
+  '÷ SDK default pages (SDK wall)',
+  '÷ SDK max pages (SDK wall)',
+];
+
+/** Columns padded to their widest cell. */
+export function textTable(header, rows) {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => String(row[column]).length)),
+  );
+  const line = (cells) =>
+    cells
+      .map((cell, column) => String(cell).padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+/** The same as a Markdown table. */
+export function markdownTable(header, rows) {
+  const line = (cells) => `| ${cells.map((cell) => String(cell).replaceAll('|', '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,520 @@
+/**
+ * `npm run bench`: how close a full `sync` comes to the fastest pull Okta's rate limits allow, what it
+ * costs in memory and CPU, and how it compares with a typical script on Okta's own SDK.
+ *
+ *   node bench/run.js [--size medium,large] [--format json,ndjson,csv] [--window-ms 10000]
+ *     [--baselines default,max|none] [--quick] [--timeout-min 45] [--root <checkout>]
+ *     [--node-options "<flags for the measured CLI>"] [--out <file.json>]
+ *
+ * Each run gets a fresh sample org in its own process on 127.0.0.1 (its memory is not counted), with
+ * its rate-limit window shrunk to `--window-ms`. The built CLI runs as a user runs it:
+ * `node bin/okta-connector.js sync` with OKTA_CLIENT_ORGURL / OKTA_CLIENT_TOKEN and a temporary
+ * --output-dir. See docs/performance.md for what the columns mean.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { endChildrenOnExit } from './child-processes.js';
+import {
+  BASELINE_HEADER,
+  baselineRows,
+  markdownTable,
+  RESULT_HEADER,
+  resultRows,
+  textTable,
+} from './format-table.js';
+import { hasGnuTime, measureProcess } from './measure-process.js';
+import {
+  baselineRequestsNeeded,
+  DEFAULT_PAGE_SIZE,
+  floorOf,
+  MAX_PAGE_SIZE,
+  sampleOrgShape,
+  syncRequestsNeeded,
+} from './requests-needed.js';
+import { startSampleOrgProcess } from './sample-org-process.js';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const SIZES = ['tiny', 'small', 'medium', 'large'];
+const FORMATS = ['json', 'ndjson', 'csv'];
+const SYNC_SHARE = 0.5;
+
+function parseOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      size: { type: 'string' },
+      format: { type: 'string' },
+      'window-ms': { type: 'string' },
+      baselines: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'timeout-min': { type: 'string' },
+      root: { type: 'string' },
+      'node-options': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]}*/\n`);
+    process.exit(0);
+  }
+  const list = (value, fallback, allowed, name) => {
+    const items = (value ?? fallback)
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+    for (const item of items) {
+      if (!allowed.includes(item))
+        throw new Error(`--${name}: "${item}" is not one of ${allowed.join(', ')}`);
+    }
+    return items;
+  };
+  const quick = values.quick;
+  const options = {
+    quick,
+    sizes: list(values.size, quick ? 'small' : 'medium,large', SIZES, 'size'),
+    formats: list(values.format, quick ? 'ndjson' : FORMATS.join(','), FORMATS, 'format'),
+    windowMs: Number(values['window-ms'] ?? (quick ? 5000 : 10_000)),
+    baselines:
+      values.baselines === 'none'
+        ? []
+        : list(values.baselines, 'default,max', ['default', 'max'], 'baselines'),
+    timeoutMs: Number(values['timeout-min'] ?? 45) * 60_000,
+    root: resolve(values.root ?? join(BENCH_DIR, '..')),
+    nodeOptions: values['node-options'],
+    out: values.out,
+  };
+  if (!Number.isInteger(options.windowMs) || options.windowMs < 1000) {
+    throw new Error('--window-ms takes a whole number of milliseconds, at least 1000');
+  }
+  if (!(options.timeoutMs > 0)) throw new Error('--timeout-min takes a positive number');
+  return options;
+}
+
+function machine() {
+  const cpu = cpus();
+  return {
+    nproc: cpu.length,
+    cpu: cpu[0]?.model ?? 'unknown',
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    freeMemoryGiB: Number((freemem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    os: `${process.platform} ${release()}`,
+  };
+}
+
+/** Environment of a measured program: no OKTA_* or NODE_OPTIONS from the caller, a throwaway HOME. */
+function cleanEnv(home, extra) {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith('OKTA_') || key === 'NODE_OPTIONS') continue;
+    env[key] = value;
+  }
+  return { ...env, HOME: home, NO_COLOR: '1', ...extra };
+}
+
+const loadNow = () => loadavg().map((value) => Number(value.toFixed(2)));
+
+function sumThrottled(stats) {
+  if (!stats) return undefined;
+  return Object.values(stats.buckets ?? {}).reduce((total, bucket) => total + (bucket.throttled ?? 0), 0);
+}
+
+function requestsOf(stats, needed) {
+  if (!stats) return undefined;
+  const byBucket = {};
+  for (const [bucket, counters] of Object.entries(stats.buckets ?? {})) byBucket[bucket] = counters.requests;
+  const total = Object.values(byBucket).reduce((sum, value) => sum + value, 0);
+  const neededTotal = Object.values(needed).reduce((sum, value) => sum + value, 0);
+  return { total, byBucket, needed: neededTotal, neededByBucket: needed };
+}
+
+function firstLines(file, lines = 3) {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join(' / ');
+  } catch {
+    return '';
+  }
+}
+
+/** Whether the built CLI has an `export` command: `--help` lists it under Commands. */
+function exportAvailable(root) {
+  const probe = spawnSync(process.execPath, [join(root, 'bin', 'okta-connector.js'), '--help'], {
+    encoding: 'utf8',
+    env: cleanEnv(tmpdir(), {}),
+    timeout: 30_000,
+  });
+  const commands = /\nCommands:\n([\s\S]*?)(?:\n\n|(?![\s\S]))/.exec(probe.stdout ?? '')?.[1] ?? '';
+  return probe.status === 0 && /^\s+export\b/m.test(commands);
+}
+
+class Bench {
+  constructor(options) {
+    this.options = options;
+    this.work = mkdtempSync(join(tmpdir(), 'okta-connector-bench-'));
+    this.results = [];
+    this.sizes = {};
+    this.sequence = 0;
+  }
+
+  log(line) {
+    process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  }
+
+  dir(name) {
+    const path = join(this.work, `${++this.sequence}-${name}`);
+    mkdirSync(path, { recursive: true });
+    return path;
+  }
+
+  /** Runs `args` under measurement against a fresh sample org; returns the measurement and the org's counters. */
+  async measured(size, name, build) {
+    const dir = this.dir(name);
+    const org = await startSampleOrgProcess({
+      root: this.options.root,
+      size,
+      windowMs: this.options.windowMs,
+      statsFile: join(dir, 'server-stats.json'),
+    });
+    const { command, args, env } = build(org, dir);
+    const stdoutFile = join(dir, 'stdout.txt');
+    const stderrFile = join(dir, 'stderr.txt');
+    const stdout = openSync(stdoutFile, 'w');
+    const stderr = openSync(stderrFile, 'w');
+    const load = { before: loadNow() };
+    let measurement;
+    try {
+      measurement = await measureProcess({
+        command,
+        args,
+        env,
+        cwd: dir,
+        stdout,
+        stderr,
+        timeoutMs: this.options.timeoutMs,
+        timeFile: join(dir, 'time.txt'),
+      });
+    } finally {
+      closeSync(stdout);
+      closeSync(stderr);
+    }
+    load.after = loadNow();
+    const stats = await org.stop();
+    return { dir, measurement, stats, load, stdoutFile, stderrFile };
+  }
+
+  async prepareSize(size) {
+    this.log(`${size}: deriving the requests a complete pull needs from the sample org's data`);
+    const shape = await sampleOrgShape(this.options.root, size);
+    const { DEFAULT_RATE_LIMITS } = await import(
+      pathToFileURL(join(this.options.root, 'dist', 'demo', 'index.js')).href
+    );
+    const minimum = syncRequestsNeeded(shape, MAX_PAGE_SIZE);
+    const atSyncPageSizes = syncRequestsNeeded(shape, shape.pageSize);
+    const prepared = {
+      shape,
+      limits: DEFAULT_RATE_LIMITS,
+      minimum,
+      atSyncPageSizes,
+      floor: floorOf(minimum, DEFAULT_RATE_LIMITS, SYNC_SHARE, this.options.windowMs),
+    };
+    this.sizes[size] = prepared;
+    const f = prepared.floor;
+    this.log(
+      `${size}: binding bucket ${f.bucket}: ${f.requests} requests ÷ ${f.perWindow} per ${this.options.windowMs / 1000} s window → floor ${(f.floorMs / 1000).toFixed(1)} s`,
+    );
+    return prepared;
+  }
+
+  async runSync(size, format, prepared, exportCommand) {
+    const label = `sync ${format}`;
+    this.log(`${size}: ${label} …`);
+    const bin = join(this.options.root, 'bin', 'okta-connector.js');
+    const run = await this.measured(size, `${size}-sync-${format}`, (org, dir) => ({
+      command: process.execPath,
+      args: [bin, 'sync', '--output-dir', join(dir, 'snapshots'), '--format', format],
+      env: cleanEnv(dir, {
+        OKTA_CLIENT_ORGURL: org.url,
+        OKTA_CLIENT_TOKEN: org.token,
+        OKTA_CONNECTOR_CONFIG_DIR: join(dir, 'config'),
+        ...(this.options.nodeOptions ? { NODE_OPTIONS: this.options.nodeOptions } : {}),
+      }),
+    }));
+    const { measurement: m, stats, dir } = run;
+    let manifest;
+    try {
+      const profileDir = join(dir, 'snapshots', 'default');
+      const latest = JSON.parse(readFileSync(join(profileDir, 'latest.json'), 'utf8'));
+      manifest = JSON.parse(readFileSync(join(profileDir, latest.path, 'manifest.json'), 'utf8'));
+      manifest.dir = join(profileDir, latest.path);
+    } catch {
+      manifest = undefined;
+    }
+    const failure = m.timedOut
+      ? 'timed out'
+      : m.exitCode !== 0
+        ? `exit ${m.exitCode}: ${firstLines(run.stderrFile, 2)}`
+        : undefined;
+    const share =
+      manifest?.options?.rateLimitShare === undefined ? SYNC_SHARE : manifest.options.rateLimitShare / 100;
+    const floor =
+      share === SYNC_SHARE
+        ? prepared.floor
+        : floorOf(prepared.minimum, prepared.limits, share, this.options.windowMs);
+    const result = {
+      kind: 'sync',
+      size,
+      format,
+      label,
+      failure,
+      ...m,
+      load: run.load,
+      floor: {
+        bucket: floor.bucket,
+        floorMs: floor.floorMs,
+        requests: floor.requests,
+        perWindow: floor.perWindow,
+      },
+      requests: requestsOf(stats, prepared.minimum),
+      rateLimited: sumThrottled(stats),
+      retries: manifest?.totals?.retries,
+      records: manifest?.totals?.records,
+      bytes: manifest?.totals?.bytes,
+      manifestDurationMs: manifest?.durationMs,
+      entities: manifest
+        ? Object.fromEntries(
+            Object.entries(manifest.entities).map(([entity, entry]) => [
+              entity,
+              { count: entry.count, requests: entry.requests, waitMs: entry.waitMs },
+            ]),
+          )
+        : undefined,
+      nodeOptions: this.options.nodeOptions,
+    };
+    this.results.push(result);
+    this.log(`${size}: ${label}: ${summary(result)}`);
+
+    const exported = {
+      kind: 'export',
+      size,
+      format,
+      view: 'assignments',
+      label: `export assignments (${format})`,
+    };
+    if (!exportCommand) {
+      this.results.push({ ...exported, available: false });
+    } else if (manifest) {
+      this.log(`${size}: export --view assignments of the ${format} snapshot …`);
+      const exportDir = this.dir(`${size}-export-${format}`);
+      const stdout = openSync(join(exportDir, 'stdout.txt'), 'w');
+      const stderr = openSync(join(exportDir, 'stderr.txt'), 'w');
+      const load = { before: loadNow() };
+      let e;
+      try {
+        e = await measureProcess({
+          command: process.execPath,
+          args: [bin, 'export', '--view', 'assignments', '--output-dir', join(dir, 'snapshots')],
+          env: cleanEnv(exportDir, {
+            OKTA_CONNECTOR_CONFIG_DIR: join(dir, 'config'),
+            ...(this.options.nodeOptions ? { NODE_OPTIONS: this.options.nodeOptions } : {}),
+          }),
+          cwd: exportDir,
+          stdout,
+          stderr,
+          timeoutMs: this.options.timeoutMs,
+          timeFile: join(exportDir, 'time.txt'),
+        });
+      } finally {
+        closeSync(stdout);
+        closeSync(stderr);
+      }
+      load.after = loadNow();
+      const exportFailure = e.timedOut
+        ? 'timed out'
+        : e.exitCode !== 0
+          ? `exit ${e.exitCode}: ${firstLines(join(exportDir, 'stderr.txt'), 2)}`
+          : undefined;
+      this.results.push({ ...exported, available: true, failure: exportFailure, ...e, load });
+      rmSync(exportDir, { recursive: true, force: true });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  async runBaseline(size, mode, prepared) {
+    const label = `SDK ${mode} pages`;
+    this.log(`${size}: ${label} …`);
+    const pageSizes = mode === 'max' ? MAX_PAGE_SIZE : DEFAULT_PAGE_SIZE;
+    const needed = baselineRequestsNeeded(prepared.shape, pageSizes);
+    // The SDK does not hold back: it may use all of a bucket, so its floor is at share 1.
+    const floor = floorOf(needed, prepared.limits, 1, this.options.windowMs);
+    const run = await this.measured(size, `${size}-sdk-${mode}`, (org, dir) => {
+      mkdirSync(join(dir, 'out'));
+      return {
+        command: process.execPath,
+        args: [join(BENCH_DIR, 'sdk-baseline.cjs'), join(dir, 'out'), mode],
+        env: cleanEnv(dir, {
+          OKTA_CLIENT_ORGURL: org.url,
+          OKTA_CLIENT_TOKEN: org.token,
+          BENCH_LOG_FILTER: prepared.shape.logFilter,
+        }),
+      };
+    });
+    const { measurement: m, stats } = run;
+    let output;
+    try {
+      output = JSON.parse(readFileSync(run.stdoutFile, 'utf8').trim().split('\n').at(-1));
+    } catch {
+      output = undefined;
+    }
+    const failure = m.timedOut
+      ? `stopped after ${Math.round(this.options.timeoutMs / 60_000)} min`
+      : m.exitCode !== 0
+        ? `exit ${m.exitCode}: ${firstLines(run.stderrFile, 2)}`
+        : undefined;
+    const throttled = sumThrottled(stats);
+    const result = {
+      kind: 'sdk',
+      size,
+      mode,
+      label,
+      failure,
+      ...m,
+      load: run.load,
+      floor: {
+        bucket: floor.bucket,
+        floorMs: floor.floorMs,
+        requests: floor.requests,
+        perWindow: floor.perWindow,
+      },
+      requests: requestsOf(stats, needed),
+      rateLimited: throttled,
+      // The SDK retries 429s only (twice each): every 429 it got was retried, or it failed.
+      retries: throttled,
+      records: output?.records,
+      counts: output?.counts,
+    };
+    this.results.push(result);
+    this.log(`${size}: ${label}: ${summary(result)}`);
+    rmSync(run.dir, { recursive: true, force: true });
+  }
+
+  cleanUp() {
+    rmSync(this.work, { recursive: true, force: true });
+  }
+}
+
+function summary(result) {
+  const parts = [
+    result.failure ? `FAILED (${result.failure})` : 'ok',
+    `${(result.wallMs / 1000).toFixed(1)} s`,
+    result.floor ? `floor ${(result.floor.floorMs / 1000).toFixed(1)} s` : '',
+    result.peakRssKb === undefined ? '' : `peak RSS ${(result.peakRssKb / 1024).toFixed(0)} MB`,
+    result.requests ? `${result.requests.total} requests` : '',
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = new Date();
+  let bench;
+  endChildrenOnExit(() => {
+    process.stderr.write('\nInterrupted: stopping every process the bench started.\n');
+    if (bench) bench.cleanUp();
+  });
+  if (!hasGnuTime()) {
+    process.stderr.write(
+      'GNU time (/usr/bin/time, Debian package "time") is missing: peak RSS and CPU come from polling /proc instead.\n',
+    );
+  }
+  bench = new Bench(options);
+  const info = machine();
+  bench.log(
+    `machine: ${info.nproc} CPUs (${info.cpu}), ${info.memoryGiB} GiB, node ${info.node}; load ${loadNow().join(' ')}`,
+  );
+  bench.log(
+    `sizes ${options.sizes.join(', ')}; formats ${options.formats.join(', ')}; window ${options.windowMs} ms; baselines ${options.baselines.join(', ') || 'none'}`,
+  );
+  const exportCommand = exportAvailable(options.root);
+  if (!exportCommand) bench.log('the CLI has no export command: its rows say "not available"');
+
+  try {
+    for (const size of options.sizes) {
+      const prepared = await bench.prepareSize(size);
+      for (const format of options.formats) await bench.runSync(size, format, prepared, exportCommand);
+      for (const mode of options.baselines) await bench.runBaseline(size, mode, prepared);
+    }
+  } finally {
+    bench.cleanUp();
+  }
+
+  const finishedAt = new Date();
+  const rows = resultRows(bench.results);
+  const comparison = baselineRows(bench.results);
+  const command = `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim();
+  process.stdout.write(`\n${textTable(RESULT_HEADER, rows)}\n`);
+  if (comparison.length > 0 && options.baselines.length > 0) {
+    process.stdout.write(`\n${textTable(BASELINE_HEADER, comparison)}\n`);
+  }
+  process.stdout.write(
+    `\nwindow ${options.windowMs} ms; share ${SYNC_SHARE}; ${info.nproc} CPUs, ${info.memoryGiB} GiB, node ${info.node}; load at the end ${loadNow().join(' ')}\n`,
+  );
+
+  const stamp = startedAt
+    .toISOString()
+    .replaceAll(':', '')
+    .replace(/\.\d+Z$/, 'Z');
+  const out = options.out ?? join(BENCH_DIR, 'results', `${stamp}${options.quick ? '-quick' : ''}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  const sizes = Object.fromEntries(
+    Object.entries(bench.sizes).map(([size, prepared]) => {
+      const { groupMembers, appUsers, appGroups, ...counts } = prepared.shape;
+      return [
+        size,
+        {
+          counts: {
+            ...counts,
+            groupMemberships: sum(groupMembers),
+            appUsers: sum(appUsers),
+            appGroups: sum(appGroups),
+          },
+          limits: prepared.limits,
+          requestsNeeded: prepared.minimum,
+          requestsAtSyncPageSizes: prepared.atSyncPageSizes,
+          floor: prepared.floor,
+        },
+      ];
+    }),
+  );
+  const document = {
+    command,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    machine: info,
+    options: { ...options, root: undefined },
+    windowMs: options.windowMs,
+    share: SYNC_SHARE,
+    measurement: bench.results.find((run) => run.method)?.method,
+    sizes,
+    runs: bench.results,
+    table: { header: RESULT_HEADER, rows },
+    comparison: { header: BASELINE_HEADER, rows: comparison },
+    markdown: `${markdownTable(RESULT_HEADER, rows)}\n\n${markdownTable(BASELINE_HEADER, comparison)}\n`,
+  };
+  writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`);
+  process.stdout.write(`results: ${out}\n`);
+  const failed = bench.results.filter((run) => run.failure && run.kind === 'sync');
+  process.exitCode = failed.length > 0 ? 1 : 0;
+}
+
+const sum = (values) => values.reduce((total, value) => total + value, 0);
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error?.stack ?? error}\n`);
+  process.exitCode = 1;
+});
