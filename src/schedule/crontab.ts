@@ -76,8 +76,9 @@ export function splitShellWords(command: string): string[] {
 
 /**
  * The cron line that runs `argv`: the expression, `NAME=value` assignments for the environment, then
- * the words quoted for sh. Cron turns an unescaped `%` into a newline, so each `%` is written `\%`
- * (cron removes the backslash before sh sees it).
+ * the words quoted for sh, then `>/dev/null`: cron mails whatever a job prints, and sync prints its
+ * summary table on stdout even with --quiet, so only errors (stderr) reach the mail. Cron turns an
+ * unescaped `%` into a newline, so each `%` is written `\%` (cron removes the backslash before sh).
  * @throws UsageError if a word holds a line break (a crontab line cannot).
  */
 export function crontabLine(cron: string, argv: string[], env: Record<string, string> = {}): string {
@@ -90,7 +91,7 @@ export function crontabLine(cron: string, argv: string[], env: Record<string, st
       });
     }
   }
-  return `${cron} ${words.join(' ').replaceAll('%', '\\%')}`;
+  return `${cron} ${words.join(' ').replaceAll('%', '\\%')} >/dev/null`;
 }
 
 /** A cron line read back: its expression, environment assignments and command words. */
@@ -104,7 +105,8 @@ export interface ParsedCrontabLine {
 export function parseCrontabLine(line: string): ParsedCrontabLine | undefined {
   const match = /^\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(.*?)\r?$/.exec(line);
   if (!match || match[1]!.startsWith('#') || match[1]!.startsWith('@')) return undefined;
-  const words = splitShellWords(match[6]!.replace(/\\%/g, '%'));
+  // Redirections are not words of the command.
+  const words = splitShellWords(match[6]!.replace(/\\%/g, '%')).filter((word) => !/^\d?>/.test(word));
   const env: Record<string, string> = {};
   while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) {
     const assignment = words.shift()!;

@@ -58,7 +58,7 @@ describe('crontabLine and parseCrontabLine', () => {
     argv[0] = '/home/jo/.nvm/versions/node/v20.19.0/bin/node';
     const text = crontabLine('30 2 * * 1-5', argv, { OKTA_CONNECTOR_CONFIG_DIR: '/home/jo/okta config' });
     expect(text).toBe(
-      "30 2 * * 1-5 OKTA_CONNECTOR_CONFIG_DIR='/home/jo/okta config' /home/jo/.nvm/versions/node/v20.19.0/bin/node /opt/okta-connector/bin/okta-connector.js --profile prod sync --quiet --log-file '/home/jo/My Inventory/100\\%/prod/sync.log' --incremental",
+      "30 2 * * 1-5 OKTA_CONNECTOR_CONFIG_DIR='/home/jo/okta config' /home/jo/.nvm/versions/node/v20.19.0/bin/node /opt/okta-connector/bin/okta-connector.js --profile prod sync --quiet --log-file '/home/jo/My Inventory/100\\%/prod/sync.log' --incremental >/dev/null",
     );
     expect(parseCrontabLine(text)).toEqual({
       cron: '30 2 * * 1-5',
