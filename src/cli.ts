@@ -337,6 +337,74 @@ function buildProgram(context: CliContext, state: RunState): Command {
       }),
     );
 
+  program
+    .command('export')
+    .summary('Reshape a snapshot for a SAM platform or a spreadsheet (offline)')
+    .description(
+      "Write one view of a snapshot as CSV, JSON, NDJSON or (licence-usage) an HTML report: a raw entity with the columns you pick, every user × app assignment joined with user, app, groups and sign-in usage, or licence usage per app with the seats to reclaim. Reads only the snapshot folder (default: the profile's latest complete one): no Okta request, no token. Data goes to stdout unless --output names a file, which is written whole or not at all. See docs/export.md.",
+    )
+    .requiredOption('--view <view>', `what to export: ${ENTITY_NAMES.join(', ')}, assignments, licence-usage`)
+    .option(
+      '--snapshot <dir|id|latest>',
+      'snapshot folder, snapshot id of the profile, or latest (default: latest)',
+    )
+    .option('--format <format>', 'csv, json, ndjson, or html for licence-usage (default: csv)')
+    .option('--fields <list>', 'comma-separated columns as dot paths, e.g. id,status,profile.email')
+    .option('--where <expression>', 'keep rows matching, e.g. "user.status=ACTIVE and lastSignIn<90d"')
+    .option('--output <file>', 'write to this file, whole or not at all (default: -, stdout)')
+    .option('--output-dir <dir>', "folder of the snapshots (default: the profile's, else ~/okta-inventory)")
+    .option('--active-days <n>', 'licence-usage: active means a sign-in within n days, 1 to 90 (default: 30)')
+    .option('--by <app|user>', 'licence-usage: a row per app, or per user × unused app (default: app)')
+    .option('--bom', 'CSV: start with a UTF-8 byte order mark (for Excel)')
+    .option('--no-formula-protection', "CSV: don't prefix cells starting with = + - @ (machine imports only)")
+    .addHelpText(
+      'after',
+      examples([
+        '# The columns a SAM import expects, from the latest snapshot',
+        'okta-connector export --view users --fields id,status,profile.email,profile.department --output users.csv',
+        '',
+        '# Who has which app, and through which groups',
+        'okta-connector export --view assignments --format ndjson | jq .',
+        '',
+        '# Seats to reclaim: the report, and the list of unused assignments',
+        'okta-connector export --view licence-usage --format html --output licences.html',
+        'okta-connector export --view licence-usage --by user --active-days 60 --where \'lastSignIn<60d or lastSignIn=""\'',
+      ]),
+    )
+    .action(
+      action<{
+        view?: string;
+        snapshot?: string;
+        format?: string;
+        fields?: string;
+        where?: string;
+        output?: string;
+        outputDir?: string;
+        activeDays?: string;
+        by?: string;
+        bom?: boolean;
+        formulaProtection?: boolean;
+      }>(context, state, async (options, io) => {
+        // Loaded on use: export needs none of the Okta client, and sync none of the export views.
+        const { exportSnapshot } = await import('./commands/export.js');
+        const controller = new AbortController();
+        const onSignal = () => controller.abort();
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        try {
+          const result = await exportSnapshot(
+            { ...options, env: context.env, cwd: context.cwd, signal: controller.signal },
+            io,
+          );
+          // The data went to stdout or the file; the summary line went to stderr.
+          return { json: result, human: () => {} };
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+      }),
+    );
+
   const scheduleCommand = program
     .command('schedule')
     .summary('Run sync on a schedule with cron or Windows Task Scheduler')
