@@ -97,6 +97,8 @@ const TOP_LEVEL_HELP = [
     ['OKTA_CONNECTOR_OUTPUT_DIR', 'output directory (overrides the profile)'],
     ['OKTA_CONNECTOR_FORMAT', 'output format: json, ndjson or csv (overrides the profile)'],
     ['OKTA_CONNECTOR_CONFIG_DIR', 'folder of config.json (default: the platform config folder)'],
+    ['HTTPS_PROXY', 'proxy URL for Okta, either case (--proxy overrides it)'],
+    ['NO_PROXY', 'hosts reached without the proxy, either case'],
     ['NODE_EXTRA_CA_CERTS', "PEM file of extra CAs (a TLS-inspecting proxy's root)"],
     ['NO_COLOR', 'no colours'],
   ]),
@@ -215,6 +217,11 @@ function buildProgram(context: CliContext, state: RunState): Command {
     .option('--domain <host-or-url>', 'Okta domain, e.g. acme.okta.com (a pasted URL is trimmed to its host)')
     .option('--token-stdin', 'read the API token from standard input')
     .addOption(tokenArgument())
+    .option(
+      '--proxy <url>',
+      'proxy for runs without HTTPS_PROXY (cron), e.g. http://proxy:3128; "none" removes it',
+    )
+    .option('--ca-file <pem>', 'PEM file of extra CA certificates to trust; "none" removes it')
     .option('--output-dir <dir>', 'folder sync writes snapshots to (default: ~/okta-inventory)')
     .option('--format <format>', 'snapshot format: json, ndjson or csv (default: json)')
     .option('--schedule <when>', 'hourly, daily, weekly or a 5-field cron expression (stored for scheduling)')
@@ -253,6 +260,8 @@ function buildProgram(context: CliContext, state: RunState): Command {
     .option('--domain <host-or-url>', "test this Okta domain instead of the profile's")
     .option('--token-stdin', 'read the API token from standard input')
     .addOption(tokenArgument())
+    .option('--proxy <url>', 'HTTP(S) proxy, e.g. http://proxy:3128 (default: HTTPS_PROXY, then the profile)')
+    .option('--ca-file <pem>', "PEM file of extra CA certificates (a TLS-inspecting proxy's root)")
     .option('--output-dir <dir>', 'check this output directory instead of the configured one')
     .addHelpText(
       'after',
@@ -280,6 +289,8 @@ function buildProgram(context: CliContext, state: RunState): Command {
     .option('--domain <host-or-url>', "sync this Okta domain instead of the profile's")
     .option('--token-stdin', 'read the API token from standard input')
     .addOption(tokenArgument())
+    .option('--proxy <url>', 'HTTP(S) proxy, e.g. http://proxy:3128 (default: HTTPS_PROXY, then the profile)')
+    .option('--ca-file <pem>', "PEM file of extra CA certificates (a TLS-inspecting proxy's root)")
     .option('--output-dir <dir>', "folder for snapshots (default: the profile's, else ~/okta-inventory)")
     .option('--format <format>', "json, ndjson or csv (default: the profile's, else json)")
     .option('--only <entities>', `comma-separated entities to pull (${ENTITY_NAMES.join(', ')})`)
@@ -486,6 +497,8 @@ function buildProgram(context: CliContext, state: RunState): Command {
 interface ConfigureFlags {
   domain?: string;
   tokenStdin?: boolean;
+  proxy?: string;
+  caFile?: string;
   outputDir?: string;
   format?: string;
   schedule?: string;
@@ -497,6 +510,8 @@ interface ConfigureFlags {
 interface SyncFlags {
   domain?: string;
   tokenStdin?: boolean;
+  proxy?: string;
+  caFile?: string;
   outputDir?: string;
   format?: string;
   only?: string;
@@ -516,6 +531,8 @@ interface SyncFlags {
 interface TestConnectionFlags {
   domain?: string;
   tokenStdin?: boolean;
+  proxy?: string;
+  caFile?: string;
   outputDir?: string;
 }
 

@@ -1,3 +1,4 @@
+import { parseProxyUrl, readCaFile, resolveNetwork } from '../config/network.js';
 import { resolveUserPath } from '../config/paths.js';
 import { DEFAULT_FORMAT, defaultOutputDir } from '../config/resolve.js';
 import { parseSchedule } from '../config/schedule.js';
@@ -8,7 +9,9 @@ import { ConfigError, ConnectorError, UsageError } from '../errors.js';
 import { OktaClient, type OktaClientOptions } from '../okta/client.js';
 import { fetchOktaOrganization } from '../okta/diagnostics.js';
 import { NotFoundError } from '../okta/errors.js';
+import type { NetworkOptions } from '../okta/network-options.js';
 import { type OrgUrl, parseOrgUrl } from '../okta/org-url.js';
+import { describeProxy } from '../okta/proxy-for-url.js';
 import type { Env, Io } from '../ui/io.js';
 import { createPrompter, type Prompter, readAllInput } from '../ui/prompt.js';
 import { registerSecret } from '../ui/redact.js';
@@ -24,6 +27,10 @@ export interface ConfigureOptions {
   domain?: string | undefined;
   /** `--token-stdin`: read the token from stdin (a hidden prompt on a terminal). */
   tokenStdin?: boolean | undefined;
+  /** `--proxy`: a proxy URL to store, or `none` to remove it. */
+  proxy?: string | undefined;
+  /** `--ca-file`: a PEM file of extra CAs to store (its absolute path), or `none` to remove it. */
+  caFile?: string | undefined;
   outputDir?: string | undefined;
   format?: string | undefined;
   schedule?: string | undefined;
@@ -43,6 +50,10 @@ export interface ProfileView {
   outputDir: string;
   format: OutputFormat;
   schedule: string | null;
+  /** The proxy URL, its password masked (only when set). */
+  proxy?: string;
+  /** Only when set. */
+  caFile?: string;
   /** Settings the profile does not set, shown with their default. */
   defaults: Array<'outputDir' | 'format'>;
 }
@@ -92,9 +103,21 @@ function viewOf(name: string, profile: Profile, env: Env): ProfileView {
     outputDir: profile.outputDir ?? defaultOutputDir(env),
     format: profile.format ?? DEFAULT_FORMAT,
     schedule: profile.schedule ?? null,
+    ...(profile.proxy ? { proxy: maskedProxy(profile.proxy) } : {}),
+    ...(profile.caFile ? { caFile: profile.caFile } : {}),
     defaults,
   };
 }
+
+function maskedProxy(value: string): string {
+  try {
+    return describeProxy(parseProxyUrl(value, 'the profile'));
+  } catch {
+    return '(invalid)';
+  }
+}
+
+const NONE = /^none$/i;
 
 function parseFormat(value: string): OutputFormat {
   const parsed = outputFormatSchema.safeParse(value.trim().toLowerCase());
@@ -140,11 +163,13 @@ async function lookUpOrganization(
   token: string,
   options: ConfigureOptions,
   io: Io,
+  network: NetworkOptions,
 ): Promise<OrganizationLookup> {
   const spinner = io.spinner(`Checking that ${orgUrl.host} is an Okta org…`);
   const client = new OktaClient({
     orgUrl,
     credentials: { kind: 'ssws', token },
+    network,
     timeoutMs: options.client?.timeoutMs ?? 10_000,
     scheduler: { maxRetries: 1, ...options.client?.scheduler },
     onRequest: logRequests(io),
@@ -177,9 +202,9 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
   const store = new ConfigStore(options.env);
   const name = options.profile;
   const modes = (['show', 'list', 'delete'] as const).filter((mode) => options[mode]);
-  const settingFlags = (['domain', 'tokenStdin', 'outputDir', 'format', 'schedule'] as const).filter(
-    (flag) => options[flag] !== undefined && options[flag] !== false,
-  );
+  const settingFlags = (
+    ['domain', 'tokenStdin', 'proxy', 'caFile', 'outputDir', 'format', 'schedule'] as const
+  ).filter((flag) => options[flag] !== undefined && options[flag] !== false);
   if (modes.length > 1) {
     throw new UsageError(`--${modes[0]} and --${modes[1]} cannot be used together.`);
   }
@@ -225,6 +250,17 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
   let orgUrl = options.domain === undefined ? undefined : parseOrgUrl(options.domain);
   let format = options.format === undefined ? undefined : parseFormat(options.format);
   let schedule = options.schedule === undefined ? undefined : parseSchedule(options.schedule);
+  const proxy =
+    options.proxy === undefined || NONE.test(options.proxy.trim())
+      ? options.proxy?.trim()
+      : parseProxyUrl(options.proxy, '--proxy', true).href;
+  let caFile: string | undefined;
+  if (options.caFile !== undefined) {
+    caFile = NONE.test(options.caFile.trim())
+      ? 'none'
+      : resolveUserPath(options.caFile.trim(), options.env, options.cwd);
+    if (caFile !== 'none') readCaFile(caFile, '--ca-file', true);
+  }
   let outputDir =
     options.outputDir === undefined
       ? undefined
@@ -303,9 +339,15 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
   if (format !== undefined) profile.format = format;
   if (schedule === '') delete profile.schedule;
   else if (schedule !== undefined) profile.schedule = schedule;
+  if (proxy !== undefined && NONE.test(proxy)) delete profile.proxy;
+  else if (proxy !== undefined) profile.proxy = proxy;
+  if (caFile === 'none') delete profile.caFile;
+  else if (caFile !== undefined) profile.caFile = caFile;
 
   const organization =
-    finalOrgUrl.kind === 'custom' ? await lookUpOrganization(finalOrgUrl, finalToken, options, io) : null;
+    finalOrgUrl.kind === 'custom'
+      ? await lookUpOrganization(finalOrgUrl, finalToken, options, io, lookUpNetwork(profile, options))
+      : null;
   store.saveProfile(name, profile);
   return {
     action: 'saved',
@@ -314,6 +356,20 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
     profile: viewOf(name, profile, options.env),
     organization,
   };
+}
+
+/** The proxy and CAs the saved profile will use, for the custom-domain lookup (a failure is only a warning there). */
+function lookUpNetwork(profile: Profile, options: ConfigureOptions): NetworkOptions {
+  try {
+    return resolveNetwork({
+      env: options.env,
+      profile: options.profile,
+      loadProfile: () => profile,
+      cwd: options.cwd,
+    }).options;
+  } catch {
+    return {};
+  }
 }
 
 function profileLines(view: ProfileView, io: Io): string[] {
@@ -325,6 +381,8 @@ function profileLines(view: ProfileView, io: Io): string[] {
     ['format', `${view.format}${view.defaults.includes('format') ? dim(' (default)') : ''}`],
     ['schedule', view.schedule ?? dim('(none)')],
   ];
+  if (view.proxy) rows.push(['proxy', view.proxy]);
+  if (view.caFile) rows.push(['CA file', view.caFile]);
   return rows.map(([label, value]) => `  ${label.padEnd(11)}${value}`);
 }
 

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { resolveNetwork } from '../config/network.js';
 import { resolveUserPath } from '../config/paths.js';
 import { profileLoader, resolveOrgUrl, resolveSettings, resolveToken } from '../config/resolve.js';
 import {
@@ -35,6 +36,7 @@ import { pruneSnapshots } from '../inventory/prune-snapshots.js';
 import { loadSyncState, saveSyncState } from '../inventory/sync-state.js';
 import { OktaClient, type RequestEvent } from '../okta/client.js';
 import { fetchOktaOrganization } from '../okta/diagnostics.js';
+import type { NetworkOptions } from '../okta/network-options.js';
 import type { OrgUrl } from '../okta/org-url.js';
 import { parseOrgUrl } from '../okta/org-url.js';
 import type { SchedulerEvent } from '../okta/rate-limiter.js';
@@ -53,6 +55,10 @@ export interface SyncOptions {
   cwd: string;
   domain?: string | undefined;
   tokenStdin?: boolean | undefined;
+  /** `--proxy`: wins over HTTPS_PROXY and the profile. */
+  proxy?: string | undefined;
+  /** `--ca-file`: PEM file of extra CA certificates. */
+  caFile?: string | undefined;
   outputDir?: string | undefined;
   format?: string | undefined;
   /** Comma-separated entity names to pull (default: all). */
@@ -228,6 +234,7 @@ function openLogFile(path: string | undefined, cwd: string, env: Env) {
 interface Connection {
   orgUrl: OrgUrl;
   token: string;
+  network: NetworkOptions;
   stop?: () => Promise<void>;
 }
 
@@ -238,15 +245,34 @@ async function connect(options: SyncOptions, io: Io): Promise<Connection> {
     const org = await startSampleOrg({ size: 'tiny', rateLimits: { windowMs: 2_000 } });
     registerSecret(org.token);
     io.logger.info(`Started the sample org at ${org.url} (a simulated Okta org on this machine).`);
-    return { orgUrl: parseOrgUrl(org.url), token: org.token, stop: () => org.stop() };
+    // Only an explicit --proxy applies: the sample org is on this machine, whatever HTTPS_PROXY says.
+    const network = resolveNetwork({
+      env: {},
+      profile: options.profile,
+      loadProfile: () => undefined,
+      cwd: options.cwd,
+      flags: { proxy: options.proxy, caFile: options.caFile },
+    });
+    return {
+      orgUrl: parseOrgUrl(org.url),
+      token: org.token,
+      network: network.options,
+      stop: () => org.stop(),
+    };
   }
   const loadProfile = profileLoader({ profile: options.profile, env: options.env });
   const resolve = { profile: options.profile, env: options.env, loadProfile };
   const { orgUrl } = resolveOrgUrl({ ...resolve, flags: { domain: options.domain } });
+  const network = resolveNetwork({
+    ...resolve,
+    cwd: options.cwd,
+    flags: { proxy: options.proxy, caFile: options.caFile },
+  });
+  if (network.proxy) io.logger.verbose(`proxy ${network.proxy.shown} (from ${network.proxy.from})`);
   const stdinToken = options.tokenStdin ? await readAllInput(io.stdin) : undefined;
   const { token, notes } = resolveToken({ ...resolve, flags: { token: stdinToken } });
   for (const note of notes) io.logger.warn(note);
-  return { orgUrl, token };
+  return { orgUrl, token, network: network.options };
 }
 
 const formatCount = (value: number) => value.toLocaleString('en-US');
@@ -334,6 +360,7 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
     const client = new OktaClient({
       orgUrl: connection.orgUrl,
       credentials: { kind: 'ssws', token: connection.token },
+      network: connection.network,
       scheduler: {
         ...(share === undefined ? {} : { share: share / 100 }),
         ...(concurrency === undefined ? {} : { concurrency }),

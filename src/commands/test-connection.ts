@@ -1,3 +1,4 @@
+import { type ResolvedNetwork, resolveNetwork } from '../config/network.js';
 import {
   describeSource,
   profileLoader,
@@ -16,6 +17,7 @@ import {
   checkWritableDirectory,
   clockSkewSeconds,
   type DnsOptions,
+  type DnsResult,
   endpointOf,
   fetchOktaOrganization,
   fetchTokenOwner,
@@ -34,7 +36,9 @@ import {
   PermissionError,
   ResponseShapeError,
 } from '../okta/errors.js';
+import { trustedCertificates } from '../okta/network-options.js';
 import type { OrgUrl } from '../okta/org-url.js';
+import { describeProxy, proxyForUrl } from '../okta/proxy-for-url.js';
 import { type Env, type Io, SYMBOLS } from '../ui/io.js';
 import { createPrompter, readAllInput } from '../ui/prompt.js';
 import { logRequests } from '../ui/request-log.js';
@@ -68,6 +72,10 @@ export interface TestConnectionOptions {
   domain?: string | undefined;
   /** `--token-stdin`: read the token from stdin. */
   tokenStdin?: boolean | undefined;
+  /** `--proxy`: wins over HTTPS_PROXY and the profile. */
+  proxy?: string | undefined;
+  /** `--ca-file`: PEM file of extra CA certificates. */
+  caFile?: string | undefined;
   /** `--output-dir`: check this folder instead of the configured one. */
   outputDir?: string | undefined;
   /** Clock in ms, for the clock-skew check and the System Log probe. @default Date.now */
@@ -186,7 +194,10 @@ const UNTRUSTED_CERTIFICATE = new Set([
 ]);
 
 const NETWORK_FIX =
-  'Check the network, VPN, firewall or proxy between this machine and Okta. okta-connector connects to Okta directly (it does not use HTTP_PROXY/HTTPS_PROXY).';
+  'Check the network, VPN, firewall or proxy between this machine and Okta. If this network reaches the internet through a proxy, set HTTPS_PROXY (or use --proxy, or okta-connector configure --proxy for cron).';
+
+const CA_FIX =
+  'run okta-connector with --ca-file /path/to/ca.pem (or save it with okta-connector configure --ca-file, for cron), or set NODE_EXTRA_CA_CERTS=/path/to/ca.pem (in the cron job too). Never turn certificate checks off.';
 
 function dnsFailure(hostname: string, code: string, domainFrom: string): Pick<Check, 'detail' | 'fix'> {
   if (code === 'ENOTFOUND') {
@@ -204,13 +215,24 @@ function dnsFailure(hostname: string, code: string, domainFrom: string): Pick<Ch
   return { detail: `The DNS lookup of ${hostname} failed (${code}).`, fix: NETWORK_FIX };
 }
 
-function tlsFailure(hostname: string, port: number, result: TlsResult): Pick<Check, 'detail' | 'fix'> {
+function tlsFailure(
+  hostname: string,
+  port: number,
+  result: TlsResult,
+  network: ResolvedNetwork | undefined,
+): Pick<Check, 'detail' | 'fix'> {
   const code = result.errorCode ?? 'unknown error';
   const issuer = result.issuer ? ` It was issued by "${result.issuer}".` : '';
+  if (result.proxyStatus !== undefined) return proxyRefusal(hostname, result.proxyStatus, network);
   if (UNTRUSTED_CERTIFICATE.has(code)) {
+    const root = result.rootIssuer ?? result.issuer;
+    const wanted = root ? `the certificate of "${root}"` : 'its root CA certificate';
+    const caFile = network?.caFile
+      ? ` The CA file ${network.caFile.path} (from ${network.caFile.from}) does not hold it.`
+      : '';
     return {
-      detail: `The certificate presented for ${hostname} is not trusted (${code}).${issuer}`,
-      fix: "This is usually a TLS-inspecting proxy or firewall that replaces Okta's certificate with its own. Ask your network team for its root CA certificate (a PEM file) and run okta-connector with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (in the cron job too). Never turn certificate checks off.",
+      detail: `The certificate presented for ${hostname} is not trusted (${code}).${issuer}${caFile}`,
+      fix: `This is usually a TLS-inspecting proxy or firewall that replaces Okta's certificate with its own. Ask your network team for ${wanted} (a PEM file), then ${CA_FIX}`,
     };
   }
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
@@ -224,7 +246,14 @@ function tlsFailure(hostname: string, port: number, result: TlsResult): Pick<Che
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /altname|does not match/i.test(code)) {
     return {
       detail: `The certificate presented is not valid for ${hostname}${result.altNames ? ` (it covers ${result.altNames})` : ''}.${issuer}`,
-      fix: 'Check the domain. A custom domain needs its certificate set up in Okta (Customizations > Domain); a TLS-inspecting proxy can also cause this (see NODE_EXTRA_CA_CERTS).',
+      fix: 'Check the domain. A custom domain needs its certificate set up in Okta (Customizations > Domain); a TLS-inspecting proxy can also cause this (see --ca-file and NODE_EXTRA_CA_CERTS).',
+    };
+  }
+  const proxy = network?.proxy;
+  if (proxy && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPROXY'].includes(code)) {
+    return {
+      detail: `Could not reach Okta through the proxy ${proxy.shown} (${code}).`,
+      fix: `Check the proxy address and port (from ${proxy.from}), that the proxy is running, and that this machine may use it.`,
     };
   }
   if (code === 'ECONNREFUSED')
@@ -233,7 +262,32 @@ function tlsFailure(hostname: string, port: number, result: TlsResult): Pick<Che
     return { detail: `No answer from ${hostname}:${port} (ETIMEDOUT).`, fix: NETWORK_FIX };
   return {
     detail: `The TLS connection to ${hostname}:${port} failed (${code}).${issuer}`,
-    fix: `${NETWORK_FIX} If your network inspects TLS, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate.`,
+    fix: `${NETWORK_FIX} If your network inspects TLS, give okta-connector the proxy's CA certificate with --ca-file (or NODE_EXTRA_CA_CERTS).`,
+  };
+}
+
+/** The proxy answered CONNECT with a refusal: what it means and what to change. */
+function proxyRefusal(
+  hostname: string,
+  status: number,
+  network: ResolvedNetwork | undefined,
+): Pick<Check, 'detail' | 'fix'> {
+  const proxy = network?.proxy ?? { shown: 'the proxy', from: 'the configuration' };
+  if (status === 407) {
+    const hasCredentials = proxy.shown.includes('@');
+    return {
+      detail: hasCredentials
+        ? `The proxy ${proxy.shown} rejected its user name or password (HTTP 407).`
+        : `The proxy ${proxy.shown} requires a user name and password (HTTP 407).`,
+      fix: `Put the right credentials in the proxy URL (from ${proxy.from}): http://user:password@proxy:port, percent-encoding @ : / % in them (p%40ss for p@ss).`,
+    };
+  }
+  return {
+    detail: `The proxy ${proxy.shown} refused to connect to ${hostname} (HTTP ${status} to CONNECT).`,
+    fix:
+      status >= 500
+        ? `The proxy could not reach ${hostname}: check the proxy's own access to the internet, or Okta's status (https://status.okta.com).`
+        : `Ask your network team to allow ${hostname} through the proxy, or list it in NO_PROXY if it should be reached directly.`,
   };
 }
 
@@ -334,23 +388,73 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
         );
     }
 
+    // The route to Okta: a proxy (HTTPS_PROXY, --proxy, the profile) and extra CAs (--ca-file).
+    let network: ResolvedNetwork | undefined;
+    let proxy: URL | undefined;
+    try {
+      network = resolveNetwork({
+        profile,
+        env,
+        loadProfile,
+        cwd: options.cwd,
+        flags: { proxy: options.proxy, caFile: options.caFile },
+      });
+      proxy = orgUrl ? proxyForUrl(new URL(orgUrl.origin), network.options.proxy) : undefined;
+      if (proxy) {
+        add({
+          id: 'proxy',
+          title: 'Proxy',
+          status: 'pass',
+          detail: `Requests go through ${describeProxy(proxy)}, from ${network.proxy?.from ?? 'the environment'}${network.noProxy ? ` (NO_PROXY: ${network.noProxy})` : ''}.`,
+        });
+      } else if (network.proxy && orgUrl) {
+        add({
+          id: 'proxy',
+          title: 'Proxy',
+          status: 'pass',
+          detail: `${orgUrl.host} is reached directly: NO_PROXY (${network.noProxy}) names it, so the proxy ${network.proxy.shown} is not used.`,
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof ConfigError || error instanceof UsageError)) throw error;
+      if (error !== domainError)
+        add(
+          {
+            id: 'proxy',
+            title: 'Proxy',
+            status: 'fail',
+            detail: error.message,
+            ...(error.hint ? { fix: error.hint } : {}),
+          },
+          error.exitCode,
+        );
+    }
+
     // Network: DNS, then TLS.
     let reachable = false;
-    if (!orgUrl) {
+    if (!orgUrl || !network) {
       skip('dns', 'DNS lookup', 'no valid Okta domain');
       skip('tls', 'TLS certificate', 'no valid Okta domain');
     } else {
       const endpoint = endpointOf(orgUrl);
       step('DNS lookup');
-      const dns = await checkDns(endpoint.hostname, options.dns);
+      // Through a proxy, the proxy resolves Okta's name; this machine may not be able to.
+      const dns: DnsResult = proxy
+        ? { ok: true, addresses: [] }
+        : await checkDns(endpoint.hostname, options.dns);
+      if (proxy) {
+        skip('dns', 'DNS lookup', `the proxy resolves ${endpoint.hostname}`);
+      }
       if (dns.ok) {
         const shown = dns.addresses.slice(0, 3).join(', ') + (dns.addresses.length > 3 ? ', …' : '');
-        add({
-          id: 'dns',
-          title: 'DNS lookup',
-          status: 'pass',
-          detail: `${endpoint.hostname} resolves to ${shown}.`,
-        });
+        if (!proxy) {
+          add({
+            id: 'dns',
+            title: 'DNS lookup',
+            status: 'pass',
+            detail: `${endpoint.hostname} resolves to ${shown}.`,
+          });
+        }
         if (!endpoint.tls) {
           skip(
             'tls',
@@ -360,15 +464,22 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
           reachable = true;
         } else {
           step('TLS certificate');
-          const tls = await checkTls(endpoint.hostname, endpoint.port, options.tls);
+          const tls = await checkTls(endpoint.hostname, endpoint.port, {
+            ...options.tls,
+            proxy,
+            ca: trustedCertificates(network.options.extraCa),
+          });
           if (tls.ok) {
             const issuer = tls.issuer ? `, issued by "${tls.issuer}"` : '';
             const until = tls.validTo ? `, valid until ${tls.validTo}` : '';
+            const caFile = network.caFile
+              ? `; trusted through ${network.caFile.path} (from ${network.caFile.from})`
+              : '';
             add({
               id: 'tls',
               title: 'TLS certificate',
               status: 'pass',
-              detail: `Trusted certificate for ${endpoint.hostname}${issuer}${until}${tls.protocol ? ` (${tls.protocol})` : ''}.`,
+              detail: `Trusted certificate for ${endpoint.hostname}${issuer}${until}${tls.protocol ? ` (${tls.protocol})` : ''}${caFile}.`,
             });
             reachable = true;
           } else {
@@ -377,7 +488,7 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
                 id: 'tls',
                 title: 'TLS certificate',
                 status: 'fail',
-                ...tlsFailure(endpoint.hostname, endpoint.port, tls),
+                ...tlsFailure(endpoint.hostname, endpoint.port, tls, network),
               },
               ExitCode.Network,
             );
@@ -412,6 +523,7 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
         orgUrl,
         // The well-known document is read without the token; it is only sent once the host is known to be Okta.
         credentials: { kind: 'ssws', token: token?.token ?? '' },
+        network: network?.options,
         timeoutMs: options.client?.timeoutMs ?? 15_000,
         // About a dozen requests: no need to keep half of each bucket free (that could stall a check
         // for a minute on a busy org); the rate-limit check reports the headroom instead.

@@ -23,6 +23,10 @@ export const profileSchema = z
     format: outputFormatSchema.optional(),
     /** `hourly`, `daily`, `weekly` or a 5-field cron expression. */
     schedule: z.string().min(1).optional(),
+    /** Proxy URL (`http://user:password@proxy:3128`), for runs without HTTPS_PROXY (cron). */
+    proxy: z.string().min(1).optional(),
+    /** Absolute path of a PEM file of extra CA certificates (a TLS-inspecting proxy's root). */
+    caFile: z.string().min(1).optional(),
   })
   .loose();
 export type Profile = z.infer<typeof profileSchema>;

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ChangeSetOptions, ChangeSetSummary } from './apply-change-set.js';
 import { FaultInjector, type FaultOptions } from './fault-injector.js';
@@ -46,6 +47,8 @@ export interface SampleOrgOptions {
   host?: string;
   /** 0 picks a free port. @default 0 */
   port?: number;
+  /** Serve HTTPS with this PEM key and certificate (for proxy and custom-CA tests). @default plain http */
+  tls?: { key: string; cert: string };
   rateLimits?: RateLimitOptions;
   /** Added before every answer: a fixed delay, or uniform in [min, max] (seeded). @default 0 */
   latencyMs?: number | { min: number; max: number };
@@ -61,6 +64,8 @@ export interface SampleOrg {
   url: string;
   token: string;
   counters: SampleOrgCounters;
+  /** TCP connections accepted so far (a proxy test checks each came through a tunnel). */
+  readonly connections: number;
   truth: SampleOrgTruth;
   /** Applies a deterministic change set (see ChangeSetOptions) and logs it in the System Log. */
   mutate(change?: ChangeSetOptions): ChangeSetSummary;
@@ -259,7 +264,7 @@ export async function startSampleOrg(options: SampleOrgOptions = {}): Promise<Sa
     send(response, requestNumber, result, rateLimit, fault?.kind === 'truncated' && result.status === 200);
   };
 
-  const server = createServer({ keepAlive: true }, (request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     handle(request, response).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy();
@@ -273,9 +278,14 @@ export async function startSampleOrg(options: SampleOrgOptions = {}): Promise<Sa
         undefined,
       );
     });
-  });
+  };
+  const server = options.tls
+    ? createHttpsServer({ keepAlive: true, key: options.tls.key, cert: options.tls.cert }, listener)
+    : createServer({ keepAlive: true }, listener);
   server.keepAliveTimeout = 30_000;
-  server.on('connection', (socket) => {
+  let connections = 0;
+  server.on('connection', (socket: Socket) => {
+    connections++;
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
@@ -288,13 +298,16 @@ export async function startSampleOrg(options: SampleOrgOptions = {}): Promise<Sa
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`;
   store.origin = url;
 
   return {
     url,
     token,
     counters,
+    get connections() {
+      return connections;
+    },
     truth: data.truth,
     mutate: (change) => data.mutate(change),
     stop: () =>

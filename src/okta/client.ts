@@ -1,3 +1,4 @@
+import type { Agent as HttpsAgent } from 'node:https';
 import got, { type Got, type Response } from 'got';
 import { USER_AGENT } from '../version.js';
 import {
@@ -8,12 +9,15 @@ import {
   type OktaErrorDetails,
   oktaErrorBodySchema,
   PermissionError,
+  ProxyError,
   parseWwwAuthenticate,
   RateLimitError,
   ResponseShapeError,
 } from './errors.js';
+import { type NetworkOptions, routeTo, trustedCertificates } from './network-options.js';
 import type { OrgUrl } from './org-url.js';
 import { type Page, type PaginateOptions, paginatePages, paginateRecords } from './paginate.js';
+import { describeProxy } from './proxy-for-url.js';
 import { rateLimitBucketFor } from './rate-limit-bucket.js';
 import {
   type AttemptReport,
@@ -42,6 +46,8 @@ export interface OktaClientOptions {
   timeoutMs?: number;
   /** Share, concurrency, retries, and the injectable clock, sleep and jitter. */
   scheduler?: Partial<SchedulerOptions>;
+  /** Proxy (HTTPS_PROXY, NO_PROXY, `--proxy`) and extra trusted CAs (`--ca-file`). @default direct, Node's CAs */
+  network?: NetworkOptions;
   /** Called once per attempt (for `--verbose`). Never receives headers or the host. */
   onRequest?: (event: RequestEvent) => void;
   /** Called for rate-limit waits, concurrency cuts and retries (for the UI and the manifest). */
@@ -108,6 +114,15 @@ const TRANSIENT_NETWORK_CODES = new Set([
 
 const RETRIED_STATUSES = new Set([500, 502, 503, 504]);
 
+/** Codes that, with a proxy, mean the proxy (not Okta) could not be reached: the proxy resolves Okta's name. */
+const PROXY_CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
 /**
  * The one HTTP client of okta-connector. Every request goes through the rate-limit scheduler;
  * the token is sent only to `orgUrl.origin`, and never appears in an error, event or log line.
@@ -119,6 +134,8 @@ export class OktaClient {
   readonly #token: string;
   readonly #timeoutMs: number;
   readonly #onRequest: (event: RequestEvent) => void;
+  /** The proxy every request goes through, if any (NO_PROXY already applied). */
+  readonly #proxy: URL | undefined;
 
   constructor(options: OktaClientOptions) {
     this.orgUrl = options.orgUrl;
@@ -126,7 +143,13 @@ export class OktaClient {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#onRequest = options.onRequest ?? (() => {});
     this.#scheduler = new RequestScheduler(options.scheduler, options.onSchedulerEvent);
+    const route = routeTo(this.orgUrl.origin, options.network);
+    this.#proxy = route.proxy;
+    const ca = trustedCertificates(options.network?.extraCa);
     this.#http = got.extend({
+      // One tunnelling agent for both schemes; its sockets become TLS for https targets.
+      ...(route.agent ? { agent: { http: route.agent, https: route.agent as HttpsAgent } } : {}),
+      ...(ca ? { https: { certificateAuthority: ca } } : {}),
       headers: { accept: 'application/json', 'user-agent': options.userAgent ?? USER_AGENT },
       responseType: 'text',
       throwHttpErrors: false,
@@ -221,10 +244,18 @@ export class OktaClient {
     };
     const startedAt = now();
     let response: Response<string>;
+    /** The proxy's answer to CONNECT; a refusal comes back as if it were the response. */
+    let proxyStatus: number | undefined;
     try {
-      response = await this.#http.get(url, {
-        headers: authenticated ? { authorization: `SSWS ${this.#token}` } : {},
-      });
+      response = await this.#http
+        .get(url, {
+          headers: authenticated ? { authorization: `SSWS ${this.#token}` } : {},
+        })
+        .on('request', (clientRequest) =>
+          clientRequest.once('proxyConnect', (connect: { statusCode?: number }) => {
+            proxyStatus = connect.statusCode;
+          }),
+        );
     } catch (error) {
       // got's errors carry the request options, token included: keep only the code and a scrubbed message.
       const code = networkCodeOf(error);
@@ -245,6 +276,9 @@ export class OktaClient {
     });
     const report = { rateLimit, serverDateMs };
 
+    if (proxyStatus !== undefined && proxyStatus !== 200) {
+      return { outcome: this.#proxyRefusal(proxyStatus, request) };
+    }
     if (status >= 200 && status < 300) {
       const parsed = parseJsonBody(response.body, status);
       if (parsed.ok) {
@@ -341,11 +375,57 @@ export class OktaClient {
     return details;
   }
 
+  /** The proxy answered CONNECT with something else than 200: Okta never saw the request. */
+  #proxyRefusal(status: number, request: string): AttemptReport<never>['outcome'] {
+    const proxy = describeProxy(this.#proxy as URL);
+    const host = this.orgUrl.host;
+    const details = { request, proxyStatus: status, status };
+    if (status === 407) {
+      const hasCredentials = Boolean(this.#proxy?.username || this.#proxy?.password);
+      return {
+        kind: 'fatal',
+        error: new ProxyError(
+          hasCredentials
+            ? `The proxy ${proxy} rejected its user name or password (HTTP 407 Proxy Authentication Required).`
+            : `The proxy ${proxy} requires a user name and password (HTTP 407 Proxy Authentication Required).`,
+          {
+            ...details,
+            hint: hasCredentials
+              ? 'Check the user name and password in the proxy URL (percent-encode @ : / % in them, e.g. p%40ss for p@ss).'
+              : 'Put them in the proxy URL: HTTPS_PROXY=http://user:password@proxy:port, or okta-connector configure --proxy (percent-encode @ : / % in them).',
+          },
+        ),
+      };
+    }
+    const text = `The proxy ${proxy} refused to connect to ${host} (HTTP ${status} to CONNECT)`;
+    if (status === 502 || status === 503 || status === 504) {
+      return {
+        kind: 'retryable',
+        reason: `proxy HTTP ${status}`,
+        fail: (giveUp) =>
+          new ProxyError(`${text}${this.#afterAttempts(giveUp)}: it could not reach Okta.`, {
+            ...details,
+            hint: `Check that the proxy may reach ${host}:443; Okta may also be having an incident (https://status.okta.com).`,
+          }),
+      };
+    }
+    return {
+      kind: 'fatal',
+      error: new ProxyError(`${text}.`, {
+        ...details,
+        hint: `Ask your network team to allow ${host} through the proxy, or list it in NO_PROXY if it should be reached directly.`,
+      }),
+    };
+  }
+
   #networkOutcome(
     code: string | undefined,
     error: unknown,
     request: string,
   ): AttemptReport<never>['outcome'] {
+    if (this.#proxy && (code === undefined || PROXY_CONNECT_CODES.has(code))) {
+      return this.#proxyNetworkOutcome(code, error, request);
+    }
     const host = this.orgUrl.host;
     const retryable = code === undefined || TRANSIENT_NETWORK_CODES.has(code);
     const build = (giveUp?: GiveUp) => {
@@ -361,6 +441,26 @@ export class OktaClient {
     return { kind: 'retryable', reason: code ?? 'network error', fail: build };
   }
 
+  /** The proxy itself could not be reached (or hung up before answering CONNECT). */
+  #proxyNetworkOutcome(
+    code: string | undefined,
+    error: unknown,
+    request: string,
+  ): AttemptReport<never>['outcome'] {
+    const proxy = describeProxy(this.#proxy as URL);
+    const build = (giveUp?: GiveUp) =>
+      new ProxyError(
+        `Could not reach Okta through the proxy ${proxy} for ${request} (${code ?? this.#scrub(messageOf(error))})${giveUp ? this.#afterAttempts(giveUp) : ''}.`,
+        {
+          request,
+          hint: 'Check the proxy address and port (HTTPS_PROXY, --proxy or the profile), that it is running, and that this machine may use it.',
+          ...(code === undefined ? {} : { networkCode: code }),
+        },
+      );
+    if (code === 'ENOTFOUND') return { kind: 'fatal', error: build() };
+    return { kind: 'retryable', reason: code ?? 'proxy error', fail: build };
+  }
+
   #afterAttempts(giveUp: GiveUp): string {
     if (giveUp.attempts <= 1)
       return giveUp.reason === 'retry-budget' ? ', and the retry budget of the run is used up' : '';
@@ -370,7 +470,10 @@ export class OktaClient {
   }
 
   #scrub(text: string): string {
-    return this.#token === '' ? text : text.split(this.#token).join('[redacted]');
+    let scrubbed = this.#token === '' ? text : text.split(this.#token).join('[redacted]');
+    const proxyPassword = this.#proxy?.password;
+    if (proxyPassword) scrubbed = scrubbed.split(proxyPassword).join('[redacted]');
+    return scrubbed;
   }
 
   #emitRequest(event: RequestEvent): void {
@@ -502,7 +605,7 @@ function describeNetworkError(
       if (isCertificateCode(code)) {
         return {
           message: `The TLS certificate of ${host} could not be verified (${code})`,
-          hint: 'If your network inspects TLS traffic through a proxy, point NODE_EXTRA_CA_CERTS at its CA certificate file. Never turn certificate checks off.',
+          hint: 'If your network inspects TLS traffic through a proxy, give okta-connector its root CA certificate: --ca-file /path/to/ca.pem (or okta-connector configure --ca-file, or NODE_EXTRA_CA_CERTS=/path/to/ca.pem). Never turn certificate checks off.',
         };
       }
       if (code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {

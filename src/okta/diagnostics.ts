@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { EventEmitter } from 'node:events';
 import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import type { ClientRequest } from 'node:http';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import {
   type ConnectionOptions,
+  type DetailedPeerCertificate,
   type PeerCertificate,
   type TLSSocket,
   connect as tlsConnect,
 } from 'node:tls';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 import { z } from 'zod';
 import type { OktaClient, OktaResponse } from './client.js';
 import { ResponseShapeError } from './errors.js';
@@ -66,6 +70,10 @@ export function checkDns(hostname: string, options: DnsOptions = {}): Promise<Dn
 export interface TlsResult {
   /** The connection succeeded and the certificate is trusted and valid for the host. */
   ok: boolean;
+  /** The proxy's answer to CONNECT when it refused the tunnel (407, 403, 502…). */
+  proxyStatus?: number;
+  /** The issuer at the top of the chain presented: the root CA whose certificate would make it trusted. */
+  rootIssuer?: string;
   /** Why not: Node's verification code (DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID…) or a socket error code (ECONNREFUSED, ETIMEDOUT…). */
   errorCode?: string;
   /** `CN=…, O=…` of the certificate's subject and issuer, when one was presented. */
@@ -83,6 +91,10 @@ export interface TlsOptions {
   timeoutMs?: number;
   /** @default node:tls connect */
   connect?: (options: ConnectionOptions) => TLSSocket;
+  /** Tunnel through this proxy (CONNECT), as every request does. */
+  proxy?: URL | undefined;
+  /** Every CA to trust (see trustedCertificates); undefined: Node's own. */
+  ca?: string[] | undefined;
 }
 
 function distinguishedName(name: PeerCertificate['subject'] | undefined): string | undefined {
@@ -106,6 +118,7 @@ export function checkTls(hostname: string, port: number, options: TlsOptions = {
   return new Promise((resolve) => {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    let socket: TLSSocket | undefined;
     const finish = (result: TlsResult, socket?: TLSSocket): void => {
       if (settled) return;
       settled = true;
@@ -113,41 +126,105 @@ export function checkTls(hostname: string, port: number, options: TlsOptions = {
       socket?.destroy();
       resolve(result);
     };
-    const socket = connect({
+    const target: ConnectionOptions = {
       host: hostname,
       port,
       // SNI must be a name, never an IP address.
       ...(isIP(hostname) === 0 ? { servername: hostname } : {}),
+      ...(options.ca ? { ca: options.ca } : {}),
       rejectUnauthorized: false,
-    });
-    // Covers the TCP connect and the handshake; an inspecting proxy may accept and then stall.
+    };
+    // Covers the TCP connect (to the proxy too) and the handshake; an inspecting proxy may accept and then stall.
     timer = setTimeout(() => finish({ ok: false, errorCode: 'ETIMEDOUT' }, socket), timeoutMs);
-    socket.once('secureConnect', () => {
-      const certificate = socket.getPeerCertificate();
-      const hasCertificate = certificate && Object.keys(certificate).length > 0;
-      const result: TlsResult = { ok: socket.authorized };
-      if (!socket.authorized) {
-        const reason = socket.authorizationError as unknown;
-        result.errorCode =
-          typeof reason === 'string' ? reason : ((reason as NodeJS.ErrnoException)?.code ?? 'UNTRUSTED');
-      }
-      if (hasCertificate) {
-        const subject = distinguishedName(certificate.subject);
-        const issuer = distinguishedName(certificate.issuer);
-        if (subject) result.subject = subject;
-        if (issuer) result.issuer = issuer;
-        if (certificate.subjectaltname) result.altNames = certificate.subjectaltname;
-        if (certificate.valid_from) result.validFrom = certificate.valid_from;
-        if (certificate.valid_to) result.validTo = certificate.valid_to;
-      }
-      const protocol = socket.getProtocol();
-      if (protocol) result.protocol = protocol;
-      finish(result, socket);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) =>
-      finish({ ok: false, errorCode: error.code ?? 'ETLS' }, socket),
+    if (!options.proxy) {
+      socket = connect(target);
+      inspect(socket);
+      return;
+    }
+    tunnelTls(options.proxy, target).then(
+      (tunnel) => {
+        if ('proxyStatus' in tunnel) {
+          finish({ ok: false, errorCode: `PROXY_${tunnel.proxyStatus}`, proxyStatus: tunnel.proxyStatus });
+          return;
+        }
+        socket = tunnel.socket;
+        if (settled) socket.destroy();
+        else inspect(socket);
+      },
+      (error: NodeJS.ErrnoException) => finish({ ok: false, errorCode: error.code ?? 'EPROXY' }),
     );
+
+    function inspect(socket: TLSSocket): void {
+      socket.once('secureConnect', () => {
+        const certificate = socket.getPeerCertificate();
+        const hasCertificate = certificate && Object.keys(certificate).length > 0;
+        const result: TlsResult = { ok: socket.authorized };
+        if (!socket.authorized) {
+          const reason = socket.authorizationError as unknown;
+          result.errorCode =
+            typeof reason === 'string' ? reason : ((reason as NodeJS.ErrnoException)?.code ?? 'UNTRUSTED');
+        }
+        if (hasCertificate) {
+          const subject = distinguishedName(certificate.subject);
+          const issuer = distinguishedName(certificate.issuer);
+          if (subject) result.subject = subject;
+          if (issuer) result.issuer = issuer;
+          if (certificate.subjectaltname) result.altNames = certificate.subjectaltname;
+          if (certificate.valid_from) result.validFrom = certificate.valid_from;
+          if (certificate.valid_to) result.validTo = certificate.valid_to;
+          const root = distinguishedName(rootOf(socket.getPeerCertificate(true)).issuer);
+          if (root) result.rootIssuer = root;
+        }
+        const protocol = socket.getProtocol();
+        if (protocol) result.protocol = protocol;
+        finish(result, socket);
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) =>
+        finish({ ok: false, errorCode: error.code ?? 'ETLS' }, socket),
+      );
+    }
   });
+}
+
+/** The last certificate of the chain the server presented (it names the root CA as its issuer). */
+function rootOf(certificate: DetailedPeerCertificate): DetailedPeerCertificate {
+  let current = certificate;
+  for (
+    let depth = 0;
+    depth < 10 && current.issuerCertificate && current.issuerCertificate !== current;
+    depth++
+  ) {
+    current = current.issuerCertificate;
+  }
+  return current;
+}
+
+/**
+ * A TLS connection to `target` through the proxy's CONNECT tunnel, made by the same agent as
+ * every request (https-proxy-agent), or the proxy's refusal.
+ */
+async function tunnelTls(
+  proxy: URL,
+  target: ConnectionOptions,
+): Promise<{ socket: TLSSocket } | { proxyStatus: number }> {
+  const agent = new HttpsProxyAgent(proxy, { keepAlive: false });
+  // The agent reports the proxy's answer on the request it serves; a bare emitter stands in for one.
+  const request = new EventEmitter();
+  let proxyStatus: number | undefined;
+  request.once('proxyConnect', (connect: { statusCode?: number }) => {
+    proxyStatus = connect.statusCode;
+  });
+  const socket = await agent.connect(request as unknown as ClientRequest, {
+    ...target,
+    host: String(target.host),
+    port: Number(target.port),
+    secureEndpoint: true,
+  });
+  if (proxyStatus !== undefined && proxyStatus !== 200) {
+    socket.destroy();
+    return { proxyStatus };
+  }
+  return { socket: socket as TLSSocket };
 }
 
 const wellKnownSchema = z

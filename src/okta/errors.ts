@@ -88,7 +88,7 @@ export class ResponseShapeError extends OktaError {
 
 /** DNS, TLS, refused/reset connections, timeouts: Okta could not be reached. */
 export class NetworkError extends OktaError {
-  override readonly code = 'ERR_NETWORK';
+  override readonly code: string = 'ERR_NETWORK';
   override readonly exitCode = ExitCode.Network;
   /** Node's error code, e.g. ENOTFOUND, ECONNREFUSED, CERT_HAS_EXPIRED. */
   readonly networkCode: string | undefined;
@@ -96,6 +96,25 @@ export class NetworkError extends OktaError {
   constructor(message: string, details: OktaErrorDetails & { networkCode?: string } = {}) {
     super(message, details);
     this.networkCode = details.networkCode;
+  }
+}
+
+/**
+ * The proxy stood between okta-connector and Okta: it refused the tunnel (407 wrong or missing
+ * credentials, 403 the host is not allowed), could not reach Okta (502, 503, 504), or could not
+ * be reached itself.
+ */
+export class ProxyError extends NetworkError {
+  override readonly code: string = 'ERR_PROXY';
+  /** The proxy's answer to CONNECT, when it gave one. */
+  readonly proxyStatus: number | undefined;
+
+  constructor(
+    message: string,
+    details: OktaErrorDetails & { networkCode?: string; proxyStatus?: number } = {},
+  ) {
+    super(message, details);
+    this.proxyStatus = details.proxyStatus;
   }
 }
 

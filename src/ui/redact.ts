@@ -15,12 +15,18 @@ export function registerSecret(secret: string | undefined): void {
   if (secret && secret.length >= MIN_SECRET_LENGTH) secrets.add(secret);
 }
 
-/** Masks registered secrets and anything shaped like an `Authorization` credential. */
+/** Masks registered secrets, anything shaped like an `Authorization` credential, and URL passwords. */
 export function redact(text: string): string {
   let result = text;
   // Longest first, so a secret that contains another is masked whole.
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (result.includes(secret)) result = result.split(secret).join(REPLACEMENT);
   }
-  return result.replace(/\b(SSWS|Bearer|DPoP)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi, `$1$2${REPLACEMENT}`);
+  return (
+    result
+      .replace(/\b(SSWS|Bearer|DPoP)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi, `$1$2${REPLACEMENT}`)
+      // The password of a URL (a proxy's `http://user:password@host`), however short; an already
+      // masked `****` and the literal placeholder `password` (in hints) stay.
+      .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)(?!\*+@|password@)[^\s/?#@]+@/gi, `$1${REPLACEMENT}@`)
+  );
 }

@@ -42,6 +42,10 @@ describe('help', () => {
         test-connection [options]  Check the domain, network, token and permissions
                                    sync needs
         sync [options]             Pull the inventory into a new dated snapshot folder
+        export [options]           Reshape a snapshot for a SAM platform or a
+                                   spreadsheet (offline)
+        schedule                   Run sync on a schedule with cron or Windows Task
+                                   Scheduler
         help [command]             display help for command
 
       Examples:
@@ -59,6 +63,8 @@ describe('help', () => {
         OKTA_CONNECTOR_OUTPUT_DIR  output directory (overrides the profile)
         OKTA_CONNECTOR_FORMAT      output format: json, ndjson or csv (overrides the profile)
         OKTA_CONNECTOR_CONFIG_DIR  folder of config.json (default: the platform config folder)
+        HTTPS_PROXY                proxy URL for Okta, either case (--proxy overrides it)
+        NO_PROXY                   hosts reached without the proxy, either case
         NODE_EXTRA_CA_CERTS        PEM file of extra CAs (a TLS-inspecting proxy's root)
         NO_COLOR                   no colours
 
@@ -95,6 +101,10 @@ describe('help', () => {
         --domain <host-or-url>  Okta domain, e.g. acme.okta.com (a pasted URL is
                                 trimmed to its host)
         --token-stdin           read the API token from standard input
+        --proxy <url>           proxy for runs without HTTPS_PROXY (cron), e.g.
+                                http://proxy:3128; "none" removes it
+        --ca-file <pem>         PEM file of extra CA certificates to trust; "none"
+                                removes it
         --output-dir <dir>      folder sync writes snapshots to (default:
                                 ~/okta-inventory)
         --format <format>       snapshot format: json, ndjson or csv (default: json)
@@ -145,6 +155,10 @@ describe('help', () => {
       Options:
         --domain <host-or-url>  test this Okta domain instead of the profile's
         --token-stdin           read the API token from standard input
+        --proxy <url>           HTTP(S) proxy, e.g. http://proxy:3128 (default:
+                                HTTPS_PROXY, then the profile)
+        --ca-file <pem>         PEM file of extra CA certificates (a TLS-inspecting
+                                proxy's root)
         --output-dir <dir>      check this output directory instead of the configured
                                 one
         -h, --help              show help
