@@ -217,6 +217,13 @@ function buildProgram(context: CliContext, state: RunState): Command {
     .option('--domain <host-or-url>', 'Okta domain, e.g. acme.okta.com (a pasted URL is trimmed to its host)')
     .option('--token-stdin', 'read the API token from standard input')
     .addOption(tokenArgument())
+    .option('--auth <mode>', 'token (an API token, the default) or oauth (an API Services app)')
+    .option('--client-id <id>', 'OAuth: the Client ID of the API Services app')
+    .option('--private-key-file <file>', "OAuth: the app's private key, PEM or JWK (stored, never printed)")
+    .option('--key-id <kid>', 'OAuth: the Key ID of that key in the Admin Console')
+    .option('--scopes <list>', 'OAuth: scopes to ask for (default: what each sync needs)')
+    .option('--generate-key', 'OAuth: create a key pair, store the private key, print the public JWK')
+    .option('--dpop', 'OAuth: send DPoP proofs from the start (default: when Okta asks)')
     .option(
       '--proxy <url>',
       'proxy for runs without HTTPS_PROXY (cron), e.g. http://proxy:3128; "none" removes it',
@@ -236,6 +243,10 @@ function buildProgram(context: CliContext, state: RunState): Command {
         '',
         '# Scripted: the token comes from stdin, never from the command line',
         `printf '%s\\n' "$OKTA_API_TOKEN" | okta-connector configure --domain acme.okta.com --token-stdin`,
+        '',
+        '# An OAuth 2.0 API Services app: create a key pair, register the printed public key, then',
+        'okta-connector configure --domain acme.okta.com --auth oauth --generate-key',
+        'okta-connector configure --client-id 0oa1b2c3d4e5f6g7h8i9',
         '',
         '# A second org with CSV output, synced nightly',
         'okta-connector configure --profile sandbox --domain acme.oktapreview.com --token-stdin --format csv --schedule daily < token.txt',
@@ -260,6 +271,11 @@ function buildProgram(context: CliContext, state: RunState): Command {
     .option('--domain <host-or-url>', "test this Okta domain instead of the profile's")
     .option('--token-stdin', 'read the API token from standard input')
     .addOption(tokenArgument())
+    .option(
+      '--auth <mode>',
+      'token (an API token) or oauth (an API Services app); default: what is configured',
+    )
+    .option('--scopes <list>', 'OAuth scopes to ask for (default: every read scope sync may need)')
     .option('--proxy <url>', 'HTTP(S) proxy, e.g. http://proxy:3128 (default: HTTPS_PROXY, then the profile)')
     .option('--ca-file <pem>', "PEM file of extra CA certificates (a TLS-inspecting proxy's root)")
     .option('--output-dir <dir>', 'check this output directory instead of the configured one')
@@ -289,6 +305,11 @@ function buildProgram(context: CliContext, state: RunState): Command {
     .option('--domain <host-or-url>', "sync this Okta domain instead of the profile's")
     .option('--token-stdin', 'read the API token from standard input')
     .addOption(tokenArgument())
+    .option(
+      '--auth <mode>',
+      'token (an API token) or oauth (an API Services app); default: what is configured',
+    )
+    .option('--scopes <list>', 'OAuth scopes to ask for (default: what the selected entities need)')
     .option('--proxy <url>', 'HTTP(S) proxy, e.g. http://proxy:3128 (default: HTTPS_PROXY, then the profile)')
     .option('--ca-file <pem>', "PEM file of extra CA certificates (a TLS-inspecting proxy's root)")
     .option('--output-dir <dir>', "folder for snapshots (default: the profile's, else ~/okta-inventory)")
@@ -314,7 +335,7 @@ function buildProgram(context: CliContext, state: RunState): Command {
     .addHelpText(
       'after',
       examples([
-        '# See it work without an Okta org',
+        '# See it work without an Okta org (with OAuth and DPoP: --auth oauth)',
         'okta-connector sync --demo',
         '',
         '# The nightly job, as cron runs it: only changes, a full pull every 7 days',
@@ -497,6 +518,13 @@ function buildProgram(context: CliContext, state: RunState): Command {
 interface ConfigureFlags {
   domain?: string;
   tokenStdin?: boolean;
+  auth?: string;
+  clientId?: string;
+  privateKeyFile?: string;
+  keyId?: string;
+  scopes?: string;
+  generateKey?: boolean;
+  dpop?: boolean;
   proxy?: string;
   caFile?: string;
   outputDir?: string;
@@ -510,6 +538,8 @@ interface ConfigureFlags {
 interface SyncFlags {
   domain?: string;
   tokenStdin?: boolean;
+  auth?: string;
+  scopes?: string;
   proxy?: string;
   caFile?: string;
   outputDir?: string;
@@ -531,6 +561,8 @@ interface SyncFlags {
 interface TestConnectionFlags {
   domain?: string;
   tokenStdin?: boolean;
+  auth?: string;
+  scopes?: string;
   proxy?: string;
   caFile?: string;
   outputDir?: string;

@@ -1,3 +1,5 @@
+import type { JsonWebKey } from 'node:crypto';
+import { parseAuthMode, parseScopes, readPrivateKeyFile, registerPrivateKey } from '../config/credentials.js';
 import { parseProxyUrl, readCaFile, resolveNetwork } from '../config/network.js';
 import { resolveUserPath } from '../config/paths.js';
 import { DEFAULT_FORMAT, defaultOutputDir } from '../config/resolve.js';
@@ -12,6 +14,7 @@ import { NotFoundError } from '../okta/errors.js';
 import type { NetworkOptions } from '../okta/network-options.js';
 import { type OrgUrl, parseOrgUrl } from '../okta/org-url.js';
 import { describeProxy } from '../okta/proxy-for-url.js';
+import { generateSigningKey, parseSigningKey } from '../okta/signing-key.js';
 import type { Env, Io } from '../ui/io.js';
 import { createPrompter, type Prompter, readAllInput } from '../ui/prompt.js';
 import { registerSecret } from '../ui/redact.js';
@@ -27,6 +30,20 @@ export interface ConfigureOptions {
   domain?: string | undefined;
   /** `--token-stdin`: read the token from stdin (a hidden prompt on a terminal). */
   tokenStdin?: boolean | undefined;
+  /** `--auth token|oauth`: an API token (default) or an OAuth 2.0 service app. */
+  auth?: string | undefined;
+  /** OAuth: the API Services app's client id. */
+  clientId?: string | undefined;
+  /** OAuth: a PEM or JWK file of the private key (read, checked, stored in the 0600 profile). */
+  privateKeyFile?: string | undefined;
+  /** OAuth: the `kid` of the key, as the Admin Console shows it. */
+  keyId?: string | undefined;
+  /** OAuth: scopes to ask for, comma or space separated. */
+  scopes?: string | undefined;
+  /** OAuth: create a key pair, store the private key, print the public JWK. */
+  generateKey?: boolean | undefined;
+  /** OAuth: send DPoP proofs from the first token request. */
+  dpop?: boolean | undefined;
   /** `--proxy`: a proxy URL to store, or `none` to remove it. */
   proxy?: string | undefined;
   /** `--ca-file`: a PEM file of extra CAs to store (its absolute path), or `none` to remove it. */
@@ -50,6 +67,13 @@ export interface ProfileView {
   outputDir: string;
   format: OutputFormat;
   schedule: string | null;
+  /** Only for an OAuth profile (an API token is the default). */
+  auth?: 'oauth';
+  /** OAuth: the client id, and the key described (never shown). */
+  clientId?: string;
+  privateKey?: string;
+  keyId?: string;
+  scopes?: string;
   /** The proxy URL, its password masked (only when set). */
   proxy?: string;
   /** Only when set. */
@@ -74,6 +98,8 @@ export type ConfigureResult =
       configPath: string;
       profile: ProfileView;
       organization: OrganizationLookup | null;
+      /** `--generate-key`: the public JWK to register on the app. */
+      generatedKey?: ConfigureGeneratedKey;
     }
   | { action: 'shown'; configPath: string; profile: ProfileView }
   | {
@@ -103,10 +129,25 @@ function viewOf(name: string, profile: Profile, env: Env): ProfileView {
     outputDir: profile.outputDir ?? defaultOutputDir(env),
     format: profile.format ?? DEFAULT_FORMAT,
     schedule: profile.schedule ?? null,
+    ...(profile.auth === 'oauth' ? { auth: 'oauth' as const } : {}),
+    ...(profile.clientId ? { clientId: profile.clientId } : {}),
+    ...(profile.privateKey ? { privateKey: describeKey(profile.privateKey) } : {}),
+    ...(profile.keyId ? { keyId: profile.keyId } : {}),
+    ...(profile.scopes ? { scopes: profile.scopes } : {}),
     ...(profile.proxy ? { proxy: maskedProxy(profile.proxy) } : {}),
     ...(profile.caFile ? { caFile: profile.caFile } : {}),
     defaults,
   };
+}
+
+/** `RSA key (RS256)`: what a stored private key is, never the key. */
+function describeKey(text: string): string {
+  try {
+    const key = parseSigningKey(text, 'the profile');
+    return `${key.key.asymmetricKeyType === 'rsa' ? 'RSA' : 'EC'} key (${key.alg})`;
+  } catch {
+    return '(invalid key)';
+  }
 }
 
 function maskedProxy(value: string): string {
@@ -203,7 +244,22 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
   const name = options.profile;
   const modes = (['show', 'list', 'delete'] as const).filter((mode) => options[mode]);
   const settingFlags = (
-    ['domain', 'tokenStdin', 'proxy', 'caFile', 'outputDir', 'format', 'schedule'] as const
+    [
+      'domain',
+      'tokenStdin',
+      'auth',
+      'clientId',
+      'privateKeyFile',
+      'keyId',
+      'scopes',
+      'generateKey',
+      'dpop',
+      'proxy',
+      'caFile',
+      'outputDir',
+      'format',
+      'schedule',
+    ] as const
   ).filter((flag) => options[flag] !== undefined && options[flag] !== false);
   if (modes.length > 1) {
     throw new UsageError(`--${modes[0]} and --${modes[1]} cannot be used together.`);
@@ -235,7 +291,13 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
   const interactive = io.isTTY.stdin;
   const wizard = interactive && settingFlags.length === 0;
   const needsDomain = options.domain === undefined && !existing?.domain;
-  const needsToken = !options.tokenStdin && !existing?.token;
+  const oauth =
+    (options.auth !== undefined ? parseAuthMode(options.auth, '--auth', true) : existing?.auth) === 'oauth' ||
+    (options.auth === undefined &&
+      (options.clientId !== undefined ||
+        options.privateKeyFile !== undefined ||
+        options.generateKey === true));
+  const needsToken = !oauth && !options.tokenStdin && !existing?.token;
   if (!interactive && (settingFlags.length === 0 || needsDomain || needsToken)) {
     const missing = [needsDomain ? '--domain' : '', needsToken ? '--token-stdin' : ''].filter(Boolean);
     throw new UsageError(
@@ -329,12 +391,11 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
 
   const finalOrgUrl = orgUrl ?? parseOrgUrl(existing?.domain);
   const finalToken = token ?? existing?.token;
-  if (!finalToken) throw new UsageError(`Profile "${name}" needs a token: pass --token-stdin.`);
-  const profile: Profile = {
-    ...existing,
-    domain: domainForStorage(finalOrgUrl),
-    token: finalToken,
-  };
+  if (!finalToken && !oauth) throw new UsageError(`Profile "${name}" needs a token: pass --token-stdin.`);
+  const profile: Profile = { ...existing, domain: domainForStorage(finalOrgUrl) };
+  if (finalToken) profile.token = finalToken;
+  let generated: ConfigureGeneratedKey | undefined;
+  if (oauth) generated = applyOAuth(profile, options);
   if (outputDir !== undefined) profile.outputDir = outputDir;
   if (format !== undefined) profile.format = format;
   if (schedule === '') delete profile.schedule;
@@ -346,7 +407,7 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
 
   const organization =
     finalOrgUrl.kind === 'custom'
-      ? await lookUpOrganization(finalOrgUrl, finalToken, options, io, lookUpNetwork(profile, options))
+      ? await lookUpOrganization(finalOrgUrl, finalToken ?? '', options, io, lookUpNetwork(profile, options))
       : null;
   store.saveProfile(name, profile);
   return {
@@ -355,7 +416,53 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
     configPath: store.path,
     profile: viewOf(name, profile, options.env),
     organization,
+    ...(generated ? { generatedKey: generated } : {}),
   };
+}
+
+/** The public half of a key made by `--generate-key`, to paste into the Admin Console. */
+export interface ConfigureGeneratedKey {
+  publicJwk: JsonWebKey;
+  kid: string;
+}
+
+/**
+ * Puts the OAuth settings into `profile`: the key read from `--private-key-file` (checked, then
+ * stored as text in the 0600 file) or made by `--generate-key`, client id, key id, scopes, DPoP.
+ */
+function applyOAuth(profile: Profile, options: ConfigureOptions): ConfigureGeneratedKey | undefined {
+  profile.auth = 'oauth';
+  let generated: ConfigureGeneratedKey | undefined;
+  if (options.generateKey && options.privateKeyFile) {
+    throw new UsageError('--generate-key and --private-key-file cannot be used together.');
+  }
+  if (options.generateKey) {
+    const key = generateSigningKey();
+    registerPrivateKey(key.privateKeyPem);
+    profile.privateKey = key.privateKeyPem;
+    profile.keyId = key.kid;
+    generated = { publicJwk: key.publicJwk, kid: key.kid };
+  } else if (options.privateKeyFile) {
+    const file = readPrivateKeyFile(options.privateKeyFile, options.env, options.cwd);
+    const key = parseSigningKey(file.text, `--private-key-file ${file.path}`);
+    profile.privateKey = file.text.trim();
+    if (key.kid && !options.keyId) profile.keyId = key.kid;
+  }
+  if (options.clientId !== undefined) profile.clientId = options.clientId.trim();
+  if (options.keyId !== undefined) profile.keyId = options.keyId.trim();
+  if (options.scopes !== undefined) profile.scopes = parseScopes(options.scopes).join(' ');
+  if (options.dpop !== undefined) profile.dpop = options.dpop;
+  if (!profile.privateKey) {
+    throw new UsageError(`Profile "${options.profile}" needs the app's private key.`, {
+      hint: 'Pass --private-key-file <pem or jwk file>, or --generate-key to create a key pair and print the public key to register.',
+    });
+  }
+  if (!profile.clientId && !generated) {
+    throw new UsageError(`Profile "${options.profile}" needs the app's client id: pass --client-id.`, {
+      hint: 'It is the Client ID of the API Services app (Admin Console > Applications > the app > General).',
+    });
+  }
+  return generated;
 }
 
 /** The proxy and CAs the saved profile will use, for the custom-domain lookup (a failure is only a warning there). */
@@ -374,13 +481,23 @@ function lookUpNetwork(profile: Profile, options: ConfigureOptions): NetworkOpti
 
 function profileLines(view: ProfileView, io: Io): string[] {
   const dim = (text: string) => io.color.dim(text);
-  const rows: Array<[string, string]> = [
-    ['domain', view.domain ?? dim('(not set)')],
-    ['token', view.token ?? dim('(not set: OKTA_CLIENT_TOKEN must provide it)')],
-    ['output dir', `${view.outputDir}${view.defaults.includes('outputDir') ? dim(' (default)') : ''}`],
+  const rows: Array<[string, string]> = [['domain', view.domain ?? dim('(not set)')]];
+  if (view.auth === 'oauth') {
+    rows.push(['auth', 'OAuth 2.0 service app (private_key_jwt)']);
+    rows.push(['client id', view.clientId ?? dim('(not set: OKTA_CLIENT_CLIENTID must provide it)')]);
+    rows.push(['key', `${view.privateKey ?? dim('(not set)')}${view.keyId ? `, kid ${view.keyId}` : ''}`]);
+    rows.push(['scopes', view.scopes ?? dim('(what each sync needs)')]);
+  } else {
+    rows.push(['token', view.token ?? dim('(not set: OKTA_CLIENT_TOKEN must provide it)')]);
+  }
+  rows.push(
+    ['output dir', `${view.outputDir}${view.defaults.includes('outputDir') ? dim(' (default)') : ''}`] as [
+      string,
+      string,
+    ],
     ['format', `${view.format}${view.defaults.includes('format') ? dim(' (default)') : ''}`],
-    ['schedule', view.schedule ?? dim('(none)')],
-  ];
+    ['schedule', view.schedule ?? dim('(none)')] as [string, string],
+  );
   if (view.proxy) rows.push(['proxy', view.proxy]);
   if (view.caFile) rows.push(['CA file', view.caFile]);
   return rows.map(([label, value]) => `  ${label.padEnd(11)}${value}`);
@@ -394,6 +511,14 @@ export function renderConfigureResult(result: ConfigureResult, io: Io): void {
         `${result.created ? 'Created' : 'Updated'} profile "${result.profile.name}" in ${result.configPath}`,
       );
       for (const line of profileLines(result.profile, io)) io.print(line);
+      if (result.generatedKey) {
+        io.print('');
+        io.print('Public key (JWK) to register on the API Services app:');
+        io.print(JSON.stringify(result.generatedKey.publicJwk, null, 2));
+        io.logger.info(
+          'In the Admin Console: Applications > Applications > Create App Integration > API Services (or open the app) > General > Client Credentials > Edit > Client authentication: Public key / Private key > Add key > paste this JWK > Save. Then grant the Okta API Scopes (okta.users.read …), assign the Read-Only Administrator role (Admin roles tab), and save the Client ID: okta-connector configure --client-id <id>',
+        );
+      }
       io.logger.info(
         `Next: okta-connector test-connection${result.profile.name === 'default' ? '' : ` --profile ${result.profile.name}`}`,
       );

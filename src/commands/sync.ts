@@ -1,9 +1,17 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import {
+  clientCredentials,
+  parseAuthMode,
+  parseScopes,
+  type ResolvedCredentials,
+  registerPrivateKey,
+  resolveCredentials,
+} from '../config/credentials.js';
 import { resolveNetwork } from '../config/network.js';
 import { resolveUserPath } from '../config/paths.js';
-import { profileLoader, resolveOrgUrl, resolveSettings, resolveToken } from '../config/resolve.js';
+import { profileLoader, resolveOrgUrl, resolveSettings } from '../config/resolve.js';
 import {
   type ConnectorError,
   ExitCode,
@@ -21,6 +29,7 @@ import {
   type IncrementalBase,
 } from '../inventory/collect-inventory.js';
 import { ENTITY_NAMES, type EntityName, isEntityName } from '../inventory/entities.js';
+import { scopesForEntities } from '../inventory/entity-scopes.js';
 import type { EntityFileResult, OutputFormat } from '../inventory/entity-writer.js';
 import {
   type BaseWriter,
@@ -40,6 +49,7 @@ import type { NetworkOptions } from '../okta/network-options.js';
 import type { OrgUrl } from '../okta/org-url.js';
 import { parseOrgUrl } from '../okta/org-url.js';
 import type { SchedulerEvent } from '../okta/rate-limiter.js';
+import { generateSigningKey, parseSigningKey } from '../okta/signing-key.js';
 import type { Env, Io } from '../ui/io.js';
 import { readAllInput } from '../ui/prompt.js';
 import { registerSecret } from '../ui/redact.js';
@@ -49,12 +59,19 @@ import { VERSION } from '../version.js';
 /** Where `sync --demo` writes unless told otherwise (relative to the working directory). */
 export const DEMO_OUTPUT_DIR = 'okta-inventory-demo';
 
+/** The client id of the sample org's API Services app (`sync --demo --auth oauth`). */
+const DEMO_CLIENT_ID = '0oaDemoServiceApp0001';
+
 export interface SyncOptions {
   profile: string;
   env: Env;
   cwd: string;
   domain?: string | undefined;
   tokenStdin?: boolean | undefined;
+  /** `--auth token|oauth`: which credentials to use (with --demo: which the sample org asks for). */
+  auth?: string | undefined;
+  /** `--scopes`: OAuth scopes to ask for (default: what the selected entities need). */
+  scopes?: string | undefined;
   /** `--proxy`: wins over HTTPS_PROXY and the profile. */
   proxy?: string | undefined;
   /** `--ca-file`: PEM file of extra CA certificates. */
@@ -233,7 +250,7 @@ function openLogFile(path: string | undefined, cwd: string, env: Env) {
 
 interface Connection {
   orgUrl: OrgUrl;
-  token: string;
+  credentials: ResolvedCredentials;
   network: NetworkOptions;
   stop?: () => Promise<void>;
 }
@@ -242,8 +259,39 @@ async function connect(options: SyncOptions, io: Io): Promise<Connection> {
   if (options.demo) {
     // Loaded only for --demo: the sample org is not part of a real run.
     const { startSampleOrg } = await import('../demo/index.js');
-    const org = await startSampleOrg({ size: 'tiny', rateLimits: { windowMs: 2_000 } });
+    const oauth = options.auth !== undefined && parseAuthMode(options.auth, '--auth', true) === 'oauth';
+    // An API Services app as Okta now creates them: private_key_jwt, DPoP required, with a nonce.
+    const appKey = oauth ? generateSigningKey() : undefined;
+    const org = await startSampleOrg({
+      size: 'tiny',
+      rateLimits: { windowMs: 2_000 },
+      ...(appKey
+        ? {
+            oauth: {
+              clientId: DEMO_CLIENT_ID,
+              publicKeys: [appKey.publicJwk],
+              requireDpop: true,
+              dpopNonce: 'token',
+              tokenLifetimeSeconds: 300,
+            },
+          }
+        : {}),
+    });
     registerSecret(org.token);
+    let credentials: ResolvedCredentials = { kind: 'ssws', token: org.token, source: 'flag', notes: [] };
+    if (appKey) {
+      registerPrivateKey(appKey.privateKeyPem);
+      credentials = {
+        kind: 'oauth',
+        clientId: DEMO_CLIENT_ID,
+        key: parseSigningKey(appKey.privateKeyPem, 'the demo key'),
+        keyId: appKey.kid,
+        scopes: options.scopes ? parseScopes(options.scopes) : undefined,
+        dpop: false,
+        from: { clientId: '--demo', privateKey: '--demo', scopes: options.scopes ? '--scopes' : undefined },
+        notes: [],
+      };
+    }
     io.logger.info(`Started the sample org at ${org.url} (a simulated Okta org on this machine).`);
     // Only an explicit --proxy applies: the sample org is on this machine, whatever HTTPS_PROXY says.
     const network = resolveNetwork({
@@ -255,7 +303,7 @@ async function connect(options: SyncOptions, io: Io): Promise<Connection> {
     });
     return {
       orgUrl: parseOrgUrl(org.url),
-      token: org.token,
+      credentials,
       network: network.options,
       stop: () => org.stop(),
     };
@@ -270,9 +318,13 @@ async function connect(options: SyncOptions, io: Io): Promise<Connection> {
   });
   if (network.proxy) io.logger.verbose(`proxy ${network.proxy.shown} (from ${network.proxy.from})`);
   const stdinToken = options.tokenStdin ? await readAllInput(io.stdin) : undefined;
-  const { token, notes } = resolveToken({ ...resolve, flags: { token: stdinToken } });
-  for (const note of notes) io.logger.warn(note);
-  return { orgUrl, token, network: network.options };
+  const credentials = resolveCredentials({
+    ...resolve,
+    cwd: options.cwd,
+    flags: { auth: options.auth, token: stdinToken, scopes: options.scopes },
+  });
+  for (const note of credentials.notes) io.logger.warn(note);
+  return { orgUrl, credentials, network: network.options };
 }
 
 const formatCount = (value: number) => value.toLocaleString('en-US');
@@ -359,8 +411,12 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
     };
     const client = new OktaClient({
       orgUrl: connection.orgUrl,
-      credentials: { kind: 'ssws', token: connection.token },
+      credentials: clientCredentials(
+        connection.credentials,
+        scopesForEntities(entities, { incremental: Boolean(options.incremental && !options.full) }),
+      ),
       network: connection.network,
+      onSecret: registerSecret,
       scheduler: {
         ...(share === undefined ? {} : { share: share / 100 }),
         ...(concurrency === undefined ? {} : { concurrency }),
@@ -384,6 +440,22 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
         }
       },
     });
+
+    if (connection.credentials.kind === 'oauth') {
+      // The token first: a refused client fails here with the token endpoint's advice, and a scope
+      // Okta did not grant is named before the entities that need it are skipped.
+      const token = await client.accessTokenInfo();
+      if (token) {
+        log.info(
+          `Signed in as OAuth app ${connection.credentials.clientId} (${token.type === 'DPoP' ? 'DPoP-bound' : 'Bearer'} access token; scopes ${token.scopes.join(' ')}).`,
+        );
+        for (const scope of token.missingScopes) {
+          log.warn(
+            `Okta did not grant ${scope}: what needs it will be skipped. Grant it to the app (Admin Console > Applications > the app > Okta API Scopes).`,
+          );
+        }
+      }
+    }
 
     // Devices exist only on Identity Engine; the well-known document says which pipeline the org runs.
     const organization = await fetchOktaOrganization(client).catch(() => undefined);

@@ -1,3 +1,10 @@
+import {
+  type AuthMode,
+  clientCredentials,
+  type ResolvedCredentials,
+  resolveAuthMode,
+  resolveCredentials,
+} from '../config/credentials.js';
 import { type ResolvedNetwork, resolveNetwork } from '../config/network.js';
 import {
   describeSource,
@@ -10,6 +17,8 @@ import {
 } from '../config/resolve.js';
 import { maskToken } from '../config/token.js';
 import { ConfigError, ConnectorError, ExitCode, type ExitCodeValue, UsageError } from '../errors.js';
+import { ENTITY_NAMES } from '../inventory/entities.js';
+import { scopesForEntities } from '../inventory/entity-scopes.js';
 import { OktaClient, type OktaClientOptions, type RequestEvent } from '../okta/client.js';
 import {
   checkDns,
@@ -41,6 +50,7 @@ import type { OrgUrl } from '../okta/org-url.js';
 import { describeProxy, proxyForUrl } from '../okta/proxy-for-url.js';
 import { type Env, type Io, SYMBOLS } from '../ui/io.js';
 import { createPrompter, readAllInput } from '../ui/prompt.js';
+import { registerSecret } from '../ui/redact.js';
 import { logRequests } from '../ui/request-log.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
@@ -72,6 +82,10 @@ export interface TestConnectionOptions {
   domain?: string | undefined;
   /** `--token-stdin`: read the token from stdin. */
   tokenStdin?: boolean | undefined;
+  /** `--auth token|oauth`. */
+  auth?: string | undefined;
+  /** `--scopes`: OAuth scopes to ask for (default: every read scope sync may need). */
+  scopes?: string | undefined;
   /** `--proxy`: wins over HTTPS_PROXY and the profile. */
   proxy?: string | undefined;
   /** `--ca-file`: PEM file of extra CA certificates. */
@@ -86,6 +100,24 @@ export interface TestConnectionOptions {
   /** Timeouts and retries of the API requests. @default one retry, 15 s per attempt */
   client?: Pick<OktaClientOptions, 'scheduler' | 'timeoutMs'>;
 }
+
+/** Every read scope a sync may need: test-connection asks for all of them. */
+const ALL_READ_SCOPES = scopesForEntities(ENTITY_NAMES);
+
+/** The scope each probe reads with, for messages. */
+const PROBE_SCOPES: Record<ProbeId, string> = {
+  users: 'okta.users.read',
+  groups: 'okta.groups.read',
+  apps: 'okta.apps.read',
+  'app-users': 'okta.apps.read',
+  logs: 'okta.logs.read',
+  'admin-roles': 'okta.roles.read',
+  devices: 'okta.devices.read',
+  'user-schema': 'okta.schemas.read',
+};
+
+const SERVICE_APP_ROLE =
+  'The app has the scope but no admin role that may read this: assign the Read-Only Administrator role to the app (Admin Console > Applications > the app > Admin roles > Edit assignments). A scope only opens an endpoint; the role decides what the app may read there.';
 
 /** Share of a rate-limit bucket below which the check warns. */
 const LOW_HEADROOM = 0.2;
@@ -355,38 +387,79 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
     }
 
     let token: { token: string; source: ValueSource } | undefined;
+    let oauth: Extract<ResolvedCredentials, { kind: 'oauth' }> | undefined;
+    let authMode: AuthMode = 'token';
     try {
-      const resolved = resolveToken({ profile, env, loadProfile, flags: { token: tokenFlag } });
-      token = resolved;
-      const from = describeSource(resolved.source, 'token', profile);
-      const detail = `${maskToken(resolved.token)}, from ${from}.`;
-      if (resolved.notes.length > 0) {
-        add({
-          id: 'token-format',
-          title: 'API token format',
-          status: 'warn',
-          detail: `${detail} ${resolved.notes.join(' ')}`,
-          fix: `Store the bare token in ${from}.`,
-        });
-      } else {
-        add({ id: 'token-format', title: 'API token format', status: 'pass', detail });
-      }
+      authMode = resolveAuthMode({ env, flags: { auth: options.auth, token: tokenFlag }, loadProfile });
     } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      if (error === domainError)
-        skip('token-format', 'API token format', 'the config file could not be read (see above)');
-      else
+      if (!(error instanceof ConfigError || error instanceof UsageError)) throw error;
+    }
+    if (authMode === 'oauth') {
+      try {
+        const resolved = resolveCredentials({
+          profile,
+          env,
+          loadProfile,
+          cwd: options.cwd,
+          flags: { auth: 'oauth', scopes: options.scopes },
+        });
+        if (resolved.kind === 'oauth') {
+          oauth = resolved;
+          const key = `${resolved.key.key.asymmetricKeyType === 'rsa' ? 'RSA' : 'EC'} key (${resolved.key.alg}) from ${resolved.from.privateKey}`;
+          const kid = resolved.keyId ?? resolved.key.kid;
+          add({
+            id: 'oauth-client',
+            title: 'OAuth client',
+            status: 'pass',
+            detail: `Client ${resolved.clientId} (from ${resolved.from.clientId}), ${key}${kid ? `, kid ${kid}` : ', no kid'}.`,
+          });
+        }
+      } catch (error) {
+        if (!(error instanceof ConfigError || error instanceof UsageError)) throw error;
         add(
           {
-            id: 'token-format',
-            title: 'API token format',
+            id: 'oauth-client',
+            title: 'OAuth client',
             status: 'fail',
             detail: error.message,
             ...(error.hint ? { fix: error.hint } : {}),
           },
           error.exitCode,
         );
-    }
+      }
+    } else
+      try {
+        const resolved = resolveToken({ profile, env, loadProfile, flags: { token: tokenFlag } });
+        token = resolved;
+        const from = describeSource(resolved.source, 'token', profile);
+        const detail = `${maskToken(resolved.token)}, from ${from}.`;
+        if (resolved.notes.length > 0) {
+          add({
+            id: 'token-format',
+            title: 'API token format',
+            status: 'warn',
+            detail: `${detail} ${resolved.notes.join(' ')}`,
+            fix: `Store the bare token in ${from}.`,
+          });
+        } else {
+          add({ id: 'token-format', title: 'API token format', status: 'pass', detail });
+        }
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        if (error === domainError)
+          skip('token-format', 'API token format', 'the config file could not be read (see above)');
+        else
+          add(
+            {
+              id: 'token-format',
+              title: 'API token format',
+              status: 'fail',
+              detail: error.message,
+              ...(error.hint ? { fix: error.hint } : {}),
+            },
+            error.exitCode,
+          );
+      }
 
     // The route to Okta: a proxy (HTTPS_PROXY, --proxy, the profile) and extra CAs (--ca-file).
     let network: ResolvedNetwork | undefined;
@@ -522,7 +595,10 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
       client = new OktaClient({
         orgUrl,
         // The well-known document is read without the token; it is only sent once the host is known to be Okta.
-        credentials: { kind: 'ssws', token: token?.token ?? '' },
+        credentials: oauth
+          ? clientCredentials(oauth, ALL_READ_SCOPES)
+          : { kind: 'ssws', token: token?.token ?? '' },
+        onSecret: registerSecret,
         network: network?.options,
         timeoutMs: options.client?.timeoutMs ?? 15_000,
         // About a dozen requests: no need to keep half of each bucket free (that could stall a check
@@ -575,7 +651,40 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
     }
 
     let tokenValid = false;
-    if (!org || !client) skip('token', 'API token', 'the Okta org could not be confirmed');
+    if (oauth) {
+      if (!org || !client) skip('access-token', 'Access token', 'the Okta org could not be confirmed');
+      else {
+        step('Access token');
+        try {
+          const info = await client.accessTokenInfo();
+          tokenValid = true;
+          const kind = info?.type === 'DPoP' ? 'DPoP-bound (proof of possession)' : 'Bearer';
+          const detail = `Obtained for client ${oauth.clientId}: ${kind}, valid ${info?.lifetimeSeconds ?? '?'} s; scopes granted: ${info?.scopes.join(' ') || '(none)'}.`;
+          if (info && info.missingScopes.length > 0) {
+            add({
+              id: 'access-token',
+              title: 'Access token',
+              status: 'warn',
+              detail: `${detail} Not granted: ${info.missingScopes.join(' ')}.`,
+              fix: `Grant ${info.missingScopes.join(', ')} to the app (Admin Console > Applications > the app > Okta API Scopes > Grant); the data that needs them is skipped until then.`,
+            });
+          } else {
+            add({ id: 'access-token', title: 'Access token', status: 'pass', detail });
+          }
+        } catch (error) {
+          add(
+            {
+              id: 'access-token',
+              title: 'Access token',
+              status: 'fail',
+              detail: messageOf(error),
+              ...(hintOf(error) ? { fix: hintOf(error) } : {}),
+            },
+            exitCodeOf(error),
+          );
+        }
+      }
+    } else if (!org || !client) skip('token', 'API token', 'the Okta org could not be confirmed');
     else if (!token) skip('token', 'API token', 'no usable token');
     else {
       step('API token');
@@ -626,11 +735,16 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
     let appsReadable = false;
     for (const probe of PROBES) {
       if (!tokenValid || !client) {
-        const tokenCheck = checks.find((check) => check.id === 'token');
+        const tokenCheck = checks.find((check) => check.id === 'token' || check.id === 'access-token');
+        const what = oauth ? 'no access token' : 'the API token';
         skip(
           probe.id,
           probe.title,
-          tokenCheck?.status === 'fail' ? 'the API token did not work' : 'the API token could not be checked',
+          tokenCheck?.status === 'fail'
+            ? oauth
+              ? 'no access token could be obtained'
+              : 'the API token did not work'
+            : `${what} could not be checked`,
         );
         continue;
       }
@@ -668,6 +782,22 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
             detail: `Not available on this org${statusOf(error)}: the Devices API needs Identity Engine${org ? ` (this org runs ${org.engine})` : ''}. The inventory will have no devices.`,
             fix: 'Nothing to do on a Classic Engine org.',
           });
+        } else if (error instanceof PermissionError && error.challenge?.error === 'insufficient_scope') {
+          // A scope missing from the token is not a missing admin role: different fixes.
+          const scope = error.challenge.scope ?? PROBE_SCOPES[probe.id];
+          const effect = probe.required
+            ? `sync needs ${probe.data} and cannot run without it.`
+            : `the inventory will have no ${probe.data}.`;
+          add(
+            {
+              id: probe.id,
+              title: probe.title,
+              status,
+              detail: `The access token lacks the scope ${scope} for GET ${path} (HTTP 403, insufficient_scope): ${effect}`,
+              fix: `Grant ${scope} to the app (Admin Console > Applications > the app > Okta API Scopes > Grant), then run test-connection again.`,
+            },
+            ExitCode.Permission,
+          );
         } else if (error instanceof PermissionError) {
           const effect = probe.required
             ? `sync needs ${probe.data} and cannot run without it.`
@@ -678,7 +808,7 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
               title: probe.title,
               status,
               detail: `Not allowed to read GET ${path}${statusOf(error)}: ${effect}`,
-              fix: probe.permissionFix,
+              fix: oauth ? SERVICE_APP_ROLE : probe.permissionFix,
             },
             ExitCode.Permission,
           );

@@ -23,6 +23,18 @@ export const profileSchema = z
     format: outputFormatSchema.optional(),
     /** `hourly`, `daily`, `weekly` or a 5-field cron expression. */
     schedule: z.string().min(1).optional(),
+    /** `token` (SSWS, the default) or `oauth` (an API Services app). */
+    auth: z.enum(['token', 'oauth']).optional(),
+    /** OAuth: the app's client id. */
+    clientId: z.string().min(1).optional(),
+    /** OAuth: the private key, PEM or JWK text (this file is 0600). */
+    privateKey: z.string().min(1).optional(),
+    /** OAuth: the `kid` of the client assertion. */
+    keyId: z.string().min(1).optional(),
+    /** OAuth: scopes to ask for, space-separated (default: what the selected entities need). */
+    scopes: z.string().min(1).optional(),
+    /** OAuth: send DPoP proofs from the first token request. */
+    dpop: z.boolean().optional(),
     /** Proxy URL (`http://user:password@proxy:3128`), for runs without HTTPS_PROXY (cron). */
     proxy: z.string().min(1).optional(),
     /** Absolute path of a PEM file of extra CA certificates (a TLS-inspecting proxy's root). */

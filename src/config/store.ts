@@ -69,7 +69,12 @@ export class ConfigStore {
         { hint: this.#fixHint() },
       );
     }
-    for (const profile of Object.values(result.data.profiles)) registerSecret(profile.token);
+    for (const profile of Object.values(result.data.profiles)) {
+      registerSecret(profile.token);
+      // An OAuth private key: whole, and line by line (a PEM body).
+      registerSecret(profile.privateKey?.trim());
+      for (const line of profile.privateKey?.split('\n') ?? []) registerSecret(line.trim());
+    }
     return result.data;
   }
 

@@ -25,6 +25,13 @@ export { DEFAULT_RATE_LIMITS, type RateLimitOptions } from './rate-limit-simulat
 export type { BucketCounters, FaultKind, SampleOrgCounters, UrlCounters } from './sample-org-counters.js';
 export { createSampleOrgData, type SampleOrgData } from './sample-org-data.js';
 export {
+  SAMPLE_ORG_READ_SCOPES,
+  SampleOrgOAuth,
+  type SampleOrgOAuthCounters,
+  type SampleOrgOAuthOptions,
+  scopeForPath,
+} from './sample-org-oauth.js';
+export {
   DEFAULT_SAMPLE_ORG_TOKEN,
   type SampleOrg,
   type SampleOrgOptions,

@@ -14,8 +14,11 @@ export interface RouteRequest {
 /** An answer: a JSON body, and for lists the `self`/`next` URLs sent as `link` headers. */
 export interface RouteResult {
   status: number;
+  /** JSON body; undefined for an empty one (Okta's 403 for a missing scope). */
   body: unknown;
   links?: { self: string; next?: string };
+  /** Extra response headers (`WWW-Authenticate`, `DPoP-Nonce`). */
+  headers?: Record<string, string>;
 }
 
 export interface OktaErrorBody {

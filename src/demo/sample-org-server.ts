@@ -18,6 +18,7 @@ import {
   urlCounters,
 } from './sample-org-counters.js';
 import { createSampleOrgInternals } from './sample-org-data.js';
+import { SampleOrgOAuth, type SampleOrgOAuthOptions } from './sample-org-oauth.js';
 import {
   notFound,
   type OktaErrorBody,
@@ -57,6 +58,8 @@ export interface SampleOrgOptions {
   now?: () => number;
   /** Path prefixes that answer 403 E0000006, to test partial runs (e.g. `/api/v1/iam`). */
   permissions?: { deny?: string[] };
+  /** An OAuth 2.0 service app: the token endpoint, DPoP, scopes (SSWS keeps working beside it). */
+  oauth?: SampleOrgOAuthOptions;
 }
 
 export interface SampleOrg {
@@ -64,6 +67,8 @@ export interface SampleOrg {
   url: string;
   token: string;
   counters: SampleOrgCounters;
+  /** What the authorization server saw (only with `oauth`). */
+  oauth: SampleOrgOAuth | undefined;
   /** TCP connections accepted so far (a proxy test checks each came through a tunnel). */
   readonly connections: number;
   truth: SampleOrgTruth;
@@ -102,6 +107,7 @@ export async function startSampleOrg(options: SampleOrgOptions = {}): Promise<Sa
   const faults = new FaultInjector(options.faults ?? {}, seed);
   const counters = createCounters();
   const deny = options.permissions?.deny ?? [];
+  const oauth = options.oauth ? new SampleOrgOAuth(options.oauth, now) : undefined;
   const authorization = `SSWS ${token}`;
   const latency = options.latencyMs ?? 0;
   const timers = new Set<NodeJS.Timeout>();
@@ -135,9 +141,10 @@ export async function startSampleOrg(options: SampleOrgOptions = {}): Promise<Sa
     ) {
       (result.body as OktaErrorBody).errorId = `oae${opaqueId(seed, 0xe1, requestNumber, 22)}`;
     }
-    let body = Buffer.from(JSON.stringify(result.body));
+    let body = Buffer.from(result.body === undefined ? '' : JSON.stringify(result.body));
     if (truncate) body = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
     response.statusCode = result.status;
+    for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, value);
     response.setHeader('Content-Type', 'application/json');
     response.setHeader('Content-Length', body.length);
     response.setHeader('Date', new Date(now()).toUTCString());
@@ -170,6 +177,9 @@ export async function startSampleOrg(options: SampleOrgOptions = {}): Promise<Sa
     oktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.');
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const arrivedAt = now();
+    // A proof is spent on arrival, whatever the answer (a 429 too), as at Okta.
+    const replayedProof = oauth?.noteProof(request.headers.dpop) ?? false;
     const requestNumber = ++counters.requests;
     counters.inFlight++;
     counters.maxInFlight = Math.max(counters.maxInFlight, counters.inFlight);
@@ -250,10 +260,26 @@ export async function startSampleOrg(options: SampleOrgOptions = {}): Promise<Sa
     }
 
     let result: RouteResult;
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
+    const proof = typeof request.headers.dpop === 'string' ? request.headers.dpop : undefined;
+    const oauthAuthorization = oauth && SampleOrgOAuth.isOAuth(request.headers.authorization);
+    if (oauth && path === '/oauth2/v1/token' && request.method === 'POST') {
+      let body = '';
+      for await (const chunk of request) body += String(chunk);
+      result = oauth.token(body, proof, replayedProof);
+    } else if (request.method !== 'GET' && request.method !== 'HEAD') {
       result = routes.knows(path)
         ? oktaError(405, 'E0000022', 'The endpoint does not support the provided HTTP method')
         : notFound();
+    } else if (path !== '/.well-known/okta-organization' && oauthAuthorization) {
+      const checked = oauth.authenticate(
+        'GET',
+        path,
+        request.headers.authorization ?? '',
+        proof,
+        replayedProof,
+        arrivedAt,
+      );
+      result = checked.ok ? (routes.handle({ method: 'GET', path, query }) ?? notFound()) : checked.result;
     } else if (path !== '/.well-known/okta-organization' && request.headers.authorization !== authorization) {
       result = oktaError(401, 'E0000011', 'Invalid token provided');
     } else if (deny.some((prefix) => path.startsWith(prefix))) {
@@ -300,11 +326,13 @@ export async function startSampleOrg(options: SampleOrgOptions = {}): Promise<Sa
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`;
   store.origin = url;
+  if (oauth) oauth.origin = url;
 
   return {
     url,
     token,
     counters,
+    oauth,
     get connections() {
       return connections;
     },

@@ -178,7 +178,11 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
   const skipForbidden = (entity: EntityName, error: PermissionError) => {
     if (skipped.some((entry) => entry.entity === entity)) return;
     const code = error.errorCode ? ` ${error.errorCode}` : '';
-    const reason = `Okta refused to list ${entity.replaceAll('_', ' ')} (403${code}): the token's admin needs ${ROLE_HINT[entity]}.`;
+    // An OAuth token without the scope: Okta names it in WWW-Authenticate (403, empty body).
+    const scope = error.challenge?.error === 'insufficient_scope' ? error.challenge.scope : undefined;
+    const reason = scope
+      ? `Okta refused to list ${entity.replaceAll('_', ' ')} (403 insufficient_scope): the access token lacks the scope ${scope}; grant it to the app (Admin Console > Applications > the app > Okta API Scopes).`
+      : `Okta refused to list ${entity.replaceAll('_', ' ')} (403${code}): the token's admin needs ${ROLE_HINT[entity]}.`;
     skipped.push({ entity, reason, partial: true });
     warnings.push({ entity, message: reason });
     progress(entity, 0, 'skipped');
@@ -306,7 +310,8 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       } catch (error) {
         if (!(error instanceof PermissionError) || !wanted('users')) throw error;
         // Without the schema, users still export; their CSV columns come from the data alone.
-        const reason = 'Okta refused to read the user schema (403): profile columns follow the data instead.';
+        const scope = error.challenge?.error === 'insufficient_scope' ? error.challenge.scope : undefined;
+        const reason = `Okta refused to read the user schema (403${scope ? `: the access token lacks the scope ${scope}` : ''}): profile columns follow the data instead.`;
         if (wanted('user_schema')) skipped.push({ entity: 'user_schema', reason, partial: true });
         warnings.push({ entity: wanted('user_schema') ? 'user_schema' : 'users', message: reason });
       }

@@ -15,6 +15,7 @@ import {
   ResponseShapeError,
 } from './errors.js';
 import { type NetworkOptions, routeTo, trustedCertificates } from './network-options.js';
+import { type AccessTokenInfo, OAuthAuthorizer, type OAuthCredentials } from './oauth-authorizer.js';
 import type { OrgUrl } from './org-url.js';
 import { type Page, type PaginateOptions, paginatePages, paginateRecords } from './paginate.js';
 import { describeProxy } from './proxy-for-url.js';
@@ -28,11 +29,10 @@ import {
   type SchedulerOptions,
   type SchedulerStats,
 } from './rate-limiter.js';
+import { type RequestAuthorization, type RequestAuthorizer, SswsAuthorizer } from './request-authorizer.js';
 
-export interface OktaCredentials {
-  kind: 'ssws';
-  token: string;
-}
+/** An API token (`SSWS`), or an OAuth 2.0 service app (see OAuthAuthorizer). */
+export type OktaCredentials = { kind: 'ssws'; token: string } | OAuthCredentials;
 
 export interface OktaClientOptions {
   orgUrl: OrgUrl;
@@ -52,6 +52,8 @@ export interface OktaClientOptions {
   onRequest?: (event: RequestEvent) => void;
   /** Called for rate-limit waits, concurrency cuts and retries (for the UI and the manifest). */
   onSchedulerEvent?: (event: SchedulerEvent) => void;
+  /** Called with each secret obtained at run time (OAuth access tokens), so every output can mask it. */
+  onSecret?: (secret: string) => void;
 }
 
 /** One attempt of one request. */
@@ -131,7 +133,8 @@ export class OktaClient {
   readonly orgUrl: OrgUrl;
   readonly #http: Got;
   readonly #scheduler: RequestScheduler;
-  readonly #token: string;
+  /** Adds the credentials to each request (SSWS, or an OAuth access token with DPoP proofs). */
+  readonly #auth: RequestAuthorizer;
   readonly #timeoutMs: number;
   readonly #onRequest: (event: RequestEvent) => void;
   /** The proxy every request goes through, if any (NO_PROXY already applied). */
@@ -139,7 +142,6 @@ export class OktaClient {
 
   constructor(options: OktaClientOptions) {
     this.orgUrl = options.orgUrl;
-    this.#token = options.credentials.token;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#onRequest = options.onRequest ?? (() => {});
     this.#scheduler = new RequestScheduler(options.scheduler, options.onSchedulerEvent);
@@ -159,6 +161,41 @@ export class OktaClient {
       // A redirect must never carry the token to another host.
       followRedirect: false,
     });
+    const { credentials } = options;
+    const scheduler = this.#scheduler.options;
+    this.#auth =
+      credentials.kind === 'ssws'
+        ? new SswsAuthorizer(credentials.token)
+        : new OAuthAuthorizer({
+            origin: this.orgUrl.origin,
+            credentials,
+            http: this.#http,
+            now: scheduler.now,
+            sleep: (ms) => scheduler.sleep(ms),
+            random: scheduler.random,
+            onSecret: options.onSecret ?? (() => {}),
+            onTokenRequest: (event) =>
+              this.#emitRequest({
+                method: 'POST',
+                path: '/oauth2/v1/token',
+                bucket: '/oauth2/v1/token',
+                ...event,
+              }),
+          });
+  }
+
+  /** How requests authenticate: an API token, or an OAuth access token (Bearer or DPoP). */
+  get authKind(): 'ssws' | 'oauth' {
+    return this.#auth.kind;
+  }
+
+  /**
+   * OAuth only: obtains an access token (if none is cached) and says what it is: Bearer or DPoP,
+   * the scopes granted and those missing. Undefined with an API token.
+   * @throws OAuthError when the token endpoint refuses the client, NetworkError
+   */
+  async accessTokenInfo(): Promise<AccessTokenInfo | undefined> {
+    return this.#auth instanceof OAuthAuthorizer ? this.#auth.tokenInfo() : undefined;
   }
 
   /**
@@ -242,25 +279,54 @@ export class OktaClient {
       waitedMs,
       ...(label === undefined ? {} : { label }),
     };
-    const startedAt = now();
-    let response: Response<string>;
+    let startedAt = now();
+    let response!: Response<string>;
     /** The proxy's answer to CONNECT; a refusal comes back as if it were the response. */
     let proxyStatus: number | undefined;
-    try {
-      response = await this.#http
-        .get(url, {
-          headers: authenticated ? { authorization: `SSWS ${this.#token}` } : {},
-        })
-        .on('request', (clientRequest) =>
-          clientRequest.once('proxyConnect', (connect: { statusCode?: number }) => {
-            proxyStatus = connect.statusCode;
-          }),
-        );
-    } catch (error) {
-      // got's errors carry the request options, token included: keep only the code and a scrubbed message.
-      const code = networkCodeOf(error);
-      this.#emitRequest({ ...event, durationMs: now() - startedAt, error: code ?? 'network error' });
-      return { outcome: this.#networkOutcome(code, error, request) };
+    // Usually one send; an OAuth token may ask for one more (a DPoP nonce, a token refused early).
+    for (let resends = 0; ; resends++) {
+      let authorization: RequestAuthorization | undefined;
+      if (authenticated) {
+        try {
+          // Right before sending: a fresh DPoP proof for every request and every retry.
+          authorization = await this.#auth.authorize('GET', url);
+        } catch (error) {
+          return {
+            outcome: { kind: 'fatal', error: error instanceof Error ? error : new Error(String(error)) },
+          };
+        }
+      }
+      startedAt = now();
+      proxyStatus = undefined;
+      try {
+        response = await this.#http
+          .get(url, { headers: authorization?.headers ?? {} })
+          .on('request', (clientRequest) =>
+            clientRequest.once('proxyConnect', (connect: { statusCode?: number }) => {
+              proxyStatus = connect.statusCode;
+            }),
+          );
+      } catch (error) {
+        // got's errors carry the request options, token included: keep only the code and a scrubbed message.
+        const code = networkCodeOf(error);
+        this.#emitRequest({ ...event, durationMs: now() - startedAt, error: code ?? 'network error' });
+        return { outcome: this.#networkOutcome(code, error, request) };
+      }
+      const refused = proxyStatus !== undefined && proxyStatus !== 200;
+      if (
+        !authorization ||
+        refused ||
+        !this.#auth.shouldResend(response.statusCode, response.headers, authorization, resends)
+      ) {
+        break;
+      }
+      const resentId = headerValue(response.headers['x-okta-request-id']);
+      this.#emitRequest({
+        ...event,
+        status: response.statusCode,
+        durationMs: now() - startedAt,
+        ...(resentId === undefined ? {} : { requestId: resentId }),
+      });
     }
 
     const { statusCode: status, headers } = response;
@@ -347,7 +413,7 @@ export class OktaClient {
         },
       };
     }
-    return { ...report, outcome: { kind: 'fatal', error: httpError(status, details) } };
+    return { ...report, outcome: { kind: 'fatal', error: httpError(status, details, this.#auth.kind) } };
   }
 
   #errorDetails(
@@ -470,7 +536,7 @@ export class OktaClient {
   }
 
   #scrub(text: string): string {
-    let scrubbed = this.#token === '' ? text : text.split(this.#token).join('[redacted]');
+    let scrubbed = this.#auth.scrub(text);
     const proxyPassword = this.#proxy?.password;
     if (proxyPassword) scrubbed = scrubbed.split(proxyPassword).join('[redacted]');
     return scrubbed;
@@ -500,9 +566,18 @@ function parseJsonBody(text: string, status: number): ParsedBody {
   }
 }
 
-function httpError(status: number, details: DetailsWithCauses): Error {
+function httpError(status: number, details: DetailsWithCauses, auth: 'ssws' | 'oauth'): Error {
   const { request } = details;
   const code = statusText(details);
+  if (status === 401 && auth === 'oauth') {
+    return new AuthError(
+      `Okta rejected the OAuth access token (${code}) for ${request}, also after fetching a new one${details.challenge?.error_description ? `: ${details.challenge.error_description}` : ''}.`,
+      {
+        ...details,
+        hint: "Check this machine's clock (NTP), and that the app is active with its scopes granted (Admin Console > Applications > the app); then run okta-connector test-connection.",
+      },
+    );
+  }
   if (status === 401) {
     return new AuthError(
       `Okta rejected the API token (${code}) for ${request}: the token is invalid, expired after 30 days without use, was revoked, or the admin who created it was deactivated.`,

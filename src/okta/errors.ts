@@ -55,8 +55,24 @@ export class OktaError extends ConnectorError {
 
 /** 401: the token is wrong, expired (30 days unused), revoked, or its admin was deactivated. */
 export class AuthError extends OktaError {
-  override readonly code = 'ERR_AUTH';
+  override readonly code: string = 'ERR_AUTH';
   override readonly exitCode = ExitCode.Auth;
+}
+
+/**
+ * The org authorization server refused to issue an access token (`POST /oauth2/v1/token`):
+ * `invalid_client` (client id, key, kid, clock), `invalid_scope`, `unauthorized_client`,
+ * `invalid_dpop_proof`…
+ */
+export class OAuthError extends AuthError {
+  override readonly code: string = 'ERR_OAUTH';
+  /** The OAuth `error` code, e.g. `invalid_client`. */
+  readonly oauthError: string | undefined;
+
+  constructor(message: string, details: OktaErrorDetails & { oauthError?: string } = {}) {
+    super(message, details);
+    this.oauthError = details.oauthError;
+  }
 }
 
 /** 403: authenticated, but not allowed to read this (admin role or OAuth scope missing). */

@@ -98,30 +98,43 @@ describe('help', () => {
       0600).
 
       Options:
-        --domain <host-or-url>  Okta domain, e.g. acme.okta.com (a pasted URL is
-                                trimmed to its host)
-        --token-stdin           read the API token from standard input
-        --proxy <url>           proxy for runs without HTTPS_PROXY (cron), e.g.
-                                http://proxy:3128; "none" removes it
-        --ca-file <pem>         PEM file of extra CA certificates to trust; "none"
-                                removes it
-        --output-dir <dir>      folder sync writes snapshots to (default:
-                                ~/okta-inventory)
-        --format <format>       snapshot format: json, ndjson or csv (default: json)
-        --schedule <when>       hourly, daily, weekly or a 5-field cron expression
-                                (stored for scheduling)
-        --show                  print the profile, token masked
-        --list                  list the profiles
-        --delete                delete the profile
-        -h, --help              show help
+        --domain <host-or-url>     Okta domain, e.g. acme.okta.com (a pasted URL is
+                                   trimmed to its host)
+        --token-stdin              read the API token from standard input
+        --auth <mode>              token (an API token, the default) or oauth (an API
+                                   Services app)
+        --client-id <id>           OAuth: the Client ID of the API Services app
+        --private-key-file <file>  OAuth: the app's private key, PEM or JWK (stored,
+                                   never printed)
+        --key-id <kid>             OAuth: the Key ID of that key in the Admin Console
+        --scopes <list>            OAuth: scopes to ask for (default: what each sync
+                                   needs)
+        --generate-key             OAuth: create a key pair, store the private key,
+                                   print the public JWK
+        --dpop                     OAuth: send DPoP proofs from the start (default:
+                                   when Okta asks)
+        --proxy <url>              proxy for runs without HTTPS_PROXY (cron), e.g.
+                                   http://proxy:3128; "none" removes it
+        --ca-file <pem>            PEM file of extra CA certificates to trust; "none"
+                                   removes it
+        --output-dir <dir>         folder sync writes snapshots to (default:
+                                   ~/okta-inventory)
+        --format <format>          snapshot format: json, ndjson or csv (default:
+                                   json)
+        --schedule <when>          hourly, daily, weekly or a 5-field cron expression
+                                   (stored for scheduling)
+        --show                     print the profile, token masked
+        --list                     list the profiles
+        --delete                   delete the profile
+        -h, --help                 show help
 
       Global Options:
-        -V, --version           print the version
-        --profile <name>        config profile to use (default: "default")
-        --json                  print one JSON document on stdout
-        -q, --quiet             only warnings and errors on stderr
-        --verbose               log each Okta request on stderr
-        --no-color              no colours (also: NO_COLOR, no terminal)
+        -V, --version              print the version
+        --profile <name>           config profile to use (default: "default")
+        --json                     print one JSON document on stdout
+        -q, --quiet                only warnings and errors on stderr
+        --verbose                  log each Okta request on stderr
+        --no-color                 no colours (also: NO_COLOR, no terminal)
 
       Examples:
         # Interactive, on a terminal
@@ -129,6 +142,10 @@ describe('help', () => {
 
         # Scripted: the token comes from stdin, never from the command line
         $ printf '%s\\n' "$OKTA_API_TOKEN" | okta-connector configure --domain acme.okta.com --token-stdin
+
+        # An OAuth 2.0 API Services app: create a key pair, register the printed public key, then
+        $ okta-connector configure --domain acme.okta.com --auth oauth --generate-key
+        $ okta-connector configure --client-id 0oa1b2c3d4e5f6g7h8i9
 
         # A second org with CSV output, synced nightly
         $ okta-connector configure --profile sandbox --domain acme.oktapreview.com --token-stdin --format csv --schedule daily < token.txt
@@ -155,6 +172,10 @@ describe('help', () => {
       Options:
         --domain <host-or-url>  test this Okta domain instead of the profile's
         --token-stdin           read the API token from standard input
+        --auth <mode>           token (an API token) or oauth (an API Services app);
+                                default: what is configured
+        --scopes <list>         OAuth scopes to ask for (default: every read scope
+                                sync may need)
         --proxy <url>           HTTP(S) proxy, e.g. http://proxy:3128 (default:
                                 HTTPS_PROXY, then the profile)
         --ca-file <pem>         PEM file of extra CA certificates (a TLS-inspecting
