@@ -12,7 +12,7 @@ import {
 } from './cli-process.js';
 import { readCsvRecords, readJsonRecords } from './entity-files.js';
 import { expectSnapshotMatchesOrg } from './expect-snapshot.js';
-import type { Entity } from './expected-inventory.js';
+import { ENTITIES, type Entity } from './expected-inventory.js';
 import {
   expectLatestPointsAt,
   foldersWithManifest,
@@ -127,8 +127,16 @@ describe.each(FORMATS)('sync --format %s of the small sample org', (format) => {
       org: org.url,
       mode: 'full',
       status: 'complete',
-      options: { format },
+      options: {
+        format,
+        entities: [...ENTITIES],
+        rateLimitShare: 50,
+        concurrency: 8,
+        pipeline: 'idx',
+        ...(format === 'csv' ? { csvBom: false, formulaProtection: true } : {}),
+      },
     });
+    if (format !== 'csv') expect(manifest.options).not.toHaveProperty('formulaProtection');
     expect(Date.parse(manifest.finishedAt)).toBeGreaterThanOrEqual(Date.parse(manifest.startedAt));
     // The snapshot id is the run's start, in UTC, to the second.
     const at = manifest.startedAt;
