@@ -121,6 +121,7 @@ export async function beginSnapshot(options: BeginSnapshotOptions): Promise<Snap
       };
       entry.writer = {
         write: (record) => inner.write(record),
+        writeMany: (records) => inner.writeMany(records),
         async close(): Promise<EntityFileResult> {
           const result = await inner.close();
           entry.state = 'closed';

@@ -54,8 +54,8 @@ export interface CollectProgress {
 
 /** The previous complete run, for an incremental run. */
 export interface IncrementalBase {
-  /** The rows of an entity as the previous complete run wrote them (`usage_events`: its sign-ins). */
-  rows(name: EntityName | 'usage_events'): AsyncIterable<Row>;
+  /** The rows of an entity as the previous complete run wrote them (`usage_events`: its sign-ins), in batches. */
+  rows(name: EntityName | 'usage_events'): AsyncIterable<Row[]>;
   /** Server time (ISO) from which changes are read; the caller has already subtracted an overlap. */
   changedSince: string;
   /** The System Log `next` URL the previous run ended on. */
@@ -121,11 +121,17 @@ class SharedWriter {
   ) {}
 
   write(row: Row): Promise<void> {
-    this.count++;
+    return this.writeMany([row]);
+  }
+
+  /** Writes a page of rows as one batch. */
+  writeMany(rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return this.#tail;
+    this.count += rows.length;
     const count = this.count;
     this.#tail = this.#tail.then(async () => {
-      await this.writer.write(row);
-      if (count % 500 === 0) this.onWrite(this.entity, count);
+      await this.writer.writeMany(rows);
+      this.onWrite(this.entity, count);
     });
     return this.#tail;
   }
@@ -136,7 +142,7 @@ const idOf = (row: Row, key = 'id') => String(row[key]);
 /** Ids of an entity's rows in the previous run (ids only: a few bytes each). */
 async function baseIds(base: IncrementalBase, entity: EntityName, key = 'id'): Promise<Set<string>> {
   const ids = new Set<string>();
-  for await (const row of base.rows(entity)) ids.add(idOf(row, key));
+  for await (const rows of base.rows(entity)) for (const row of rows) ids.add(idOf(row, key));
   return ids;
 }
 
@@ -225,24 +231,29 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
   const feed = new ChangeFeed();
   const aggregator = new AppUsageAggregator(now);
   const usageEvents = options.openUsageEventsWriter?.();
-  const keepSignIn = async (signIn: { userId: string; appId: string; at: number }) => {
-    if (signIn.at < now - 90 * DAY_MS) return;
-    aggregator.addSignIn(signIn);
-    await usageEvents?.write({
-      userId: signIn.userId,
-      appId: signIn.appId,
-      at: new Date(signIn.at).toISOString(),
-    });
+  type SignIn = { userId: string; appId: string; at: number };
+  /** Counts the sign-ins of the last 90 days and keeps them for the next incremental run. */
+  const keepSignIns = async (signIns: SignIn[]) => {
+    const kept = signIns.filter((signIn) => aggregator.addSignIn(signIn));
+    await usageEvents?.writeMany(
+      kept.map((signIn) => ({
+        userId: signIn.userId,
+        appId: signIn.appId,
+        at: new Date(signIn.at).toISOString(),
+      })),
+    );
   };
   /** Reads the System Log once: sign-ins feed app_usage; change events feed the incremental merge. */
   const readSystemLog = async (): Promise<void> => {
     if (incremental) {
-      for await (const row of incremental.rows('usage_events')) {
-        await keepSignIn({
-          userId: String(row.userId),
-          appId: String(row.appId),
-          at: Date.parse(String(row.at)),
-        });
+      for await (const rows of incremental.rows('usage_events')) {
+        await keepSignIns(
+          rows.map((row) => ({
+            userId: String(row.userId),
+            appId: String(row.appId),
+            at: Date.parse(String(row.at)),
+          })),
+        );
       }
     }
     const from = incremental
@@ -250,11 +261,13 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       : { since: new Date(now - 90 * DAY_MS).toISOString(), filter: USAGE_AND_CHANGE_FILTER };
     let events = 0;
     for await (const page of pollLogEvents(client, from, label('app_usage'))) {
+      const signIns: SignIn[] = [];
       for (const event of page.items as OktaLogEvent[]) {
         if (feed.add(event)) continue;
         const signIn = signInOf(event);
-        if (signIn) await keepSignIn(signIn);
+        if (signIn) signIns.push(signIn);
       }
+      await keepSignIns(signIns);
       logCheckpoint = page.nextUrl;
       events += page.items.length;
       if (events > 0) progress('app_usage', aggregator.size);
@@ -263,7 +276,15 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
   const usageTask = () =>
     entityTask(['app_usage'], async () => {
       const writer = open('app_usage');
-      for (const row of aggregator.rows()) await writer.write({ ...row });
+      let batch: Row[] = [];
+      for (const row of aggregator.rows()) {
+        batch.push({ ...row });
+        if (batch.length === 1000) {
+          await writer.writeMany(batch);
+          batch = [];
+        }
+      }
+      await writer.writeMany(batch);
       return [writer];
     });
 
@@ -291,8 +312,8 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
   // The filter still names the users whose status or profile changed, which moves app assignments.
   const changedUsers = new Set<string>();
   if (incremental && wanted('app_users')) {
-    for await (const user of searchUsersUpdatedSince(client, incremental.changedSince, label('users'))) {
-      changedUsers.add(user.id);
+    for await (const users of searchUsersUpdatedSince(client, incremental.changedSince, label('users'))) {
+      for (const user of users) changedUsers.add(user.id);
     }
   }
 
@@ -320,12 +341,12 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       // A plain list omits DEPROVISIONED users; a second, filtered pass adds them. A user
       // deprovisioned between the two passes is written once, as the first pass saw it.
       const seen = new Set<string>();
-      for await (const user of listUsers(client, label('users'))) {
-        seen.add(user.id);
-        await usersWriter.write(userRow(user));
+      for await (const users of listUsers(client, label('users'))) {
+        for (const user of users) seen.add(user.id);
+        await usersWriter.writeMany(users.map(userRow));
       }
-      for await (const user of listDeprovisionedUsers(client, label('users'))) {
-        if (!seen.has(user.id)) await usersWriter.write(userRow(user));
+      for await (const users of listDeprovisionedUsers(client, label('users'))) {
+        await usersWriter.writeMany(users.filter((user) => !seen.has(user.id)).map(userRow));
       }
       return [schemaWriter, usersWriter];
     });
@@ -339,40 +360,48 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       const memberGroups: string[] = [];
       if (incremental) {
         const changed = new Map<string, Row>();
-        for await (const group of listGroupsChangedSince(client, incremental.changedSince, label('groups'))) {
-          changed.set(group.id, groupRow(group));
+        for await (const groups of listGroupsChangedSince(
+          client,
+          incremental.changedSince,
+          label('groups'),
+        )) {
+          for (const group of groups) changed.set(group.id, groupRow(group));
         }
         const gone = feed.deletedGroups;
         const reread = new Set([...changed.keys(), ...feed.membershipGroups].filter((id) => !gone.has(id)));
         memberGroups.push(...reread);
         if (groupsWriter) {
-          for await (const row of incremental.rows('groups')) {
-            const id = idOf(row);
-            if (gone.has(id)) continue;
-            await groupsWriter.write(changed.get(id) ?? row);
-            changed.delete(id);
+          for await (const rows of incremental.rows('groups')) {
+            const merged: Row[] = [];
+            for (const row of rows) {
+              const id = idOf(row);
+              if (gone.has(id)) continue;
+              merged.push(changed.get(id) ?? row);
+              changed.delete(id);
+            }
+            await groupsWriter.writeMany(merged);
           }
-          for (const row of changed.values()) await groupsWriter.write(row);
+          await groupsWriter.writeMany([...changed.values()]);
         }
         if (membersWriter) {
-          for await (const row of incremental.rows('group_members')) {
+          const keep = (row: Row) => {
             const groupId = idOf(row, 'groupId');
-            if (reread.has(groupId) || gone.has(groupId) || feed.deletedUsers.has(idOf(row, 'userId')))
-              continue;
-            await membersWriter.write(row);
-          }
+            return !reread.has(groupId) && !gone.has(groupId) && !feed.deletedUsers.has(idOf(row, 'userId'));
+          };
+          for await (const rows of incremental.rows('group_members'))
+            await membersWriter.writeMany(rows.filter(keep));
         }
       } else {
-        for await (const group of listGroups(client, label('groups'))) {
-          memberGroups.push(group.id);
-          await groupsWriter?.write(groupRow(group));
+        for await (const groups of listGroups(client, label('groups'))) {
+          for (const group of groups) memberGroups.push(group.id);
+          await groupsWriter?.writeMany(groups.map(groupRow));
         }
       }
       const members = await dependentPart(membersWriter, (writer) =>
         runPool(memberGroups, fanOut, async (groupId) => {
           try {
-            for await (const userId of listGroupMemberIds(client, groupId, label('group_members'))) {
-              await writer.write({ groupId, userId });
+            for await (const userIds of listGroupMemberIds(client, groupId, label('group_members'))) {
+              await writer.writeMany(userIds.map((userId) => ({ groupId, userId })));
             }
           } catch (error) {
             // A group deleted since it was listed has no members to read.
@@ -391,9 +420,9 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       const appGroupsWriter = wanted('app_groups') ? open('app_groups') : undefined;
       // Apps have no change filter; the list is short, so it is read in full every time.
       const appIds: string[] = [];
-      for await (const app of listApps(client, label('apps'))) {
-        appIds.push(app.id);
-        await appsWriter?.write(appRow(app));
+      for await (const apps of listApps(client, label('apps'))) {
+        for (const app of apps) appIds.push(app.id);
+        await appsWriter?.writeMany(apps.map(appRow));
       }
       /** Apps whose users and groups are (re)read now: all of them, or those that changed. */
       let reread = appIds;
@@ -404,12 +433,13 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
         for (const id of appIds) if (!known.has(id)) affected.add(id);
         // Group membership changes move GROUP-scoped assignments; user changes move app-user rows.
         const touchedGroups = new Set([...feed.membershipGroups, ...feed.deletedGroups]);
-        for await (const row of incremental.rows('app_groups')) {
-          if (touchedGroups.has(idOf(row, 'groupId'))) affected.add(idOf(row, 'appId'));
+        for await (const rows of incremental.rows('app_groups')) {
+          for (const row of rows)
+            if (touchedGroups.has(idOf(row, 'groupId'))) affected.add(idOf(row, 'appId'));
         }
         const touchedUsers = new Set([...changedUsers, ...feed.deletedUsers]);
-        for await (const row of incremental.rows('app_users')) {
-          if (touchedUsers.has(idOf(row, 'userId'))) affected.add(idOf(row, 'appId'));
+        for await (const rows of incremental.rows('app_users')) {
+          for (const row of rows) if (touchedUsers.has(idOf(row, 'userId'))) affected.add(idOf(row, 'appId'));
         }
         reread = appIds.filter((id) => affected.has(id));
       }
@@ -420,19 +450,19 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
 
       const appUsers = await dependentPart(appUsersWriter, async (writer) => {
         if (incremental)
-          for await (const row of incremental.rows('app_users')) if (keep(row)) await writer.write(row);
+          for await (const rows of incremental.rows('app_users')) await writer.writeMany(rows.filter(keep));
         await runPool(reread, fanOut, async (appId) => {
-          for await (const appUser of listAppUsers(client, appId, label('app_users'))) {
-            await writer.write(appUserRow(appId, appUser));
+          for await (const appUsers of listAppUsers(client, appId, label('app_users'))) {
+            await writer.writeMany(appUsers.map((appUser) => appUserRow(appId, appUser)));
           }
         });
       });
       const appGroups = await dependentPart(appGroupsWriter, async (writer) => {
         if (incremental)
-          for await (const row of incremental.rows('app_groups')) if (keep(row)) await writer.write(row);
+          for await (const rows of incremental.rows('app_groups')) await writer.writeMany(rows.filter(keep));
         await runPool(reread, fanOut, async (appId) => {
-          for await (const appGroup of listAppGroups(client, appId, label('app_groups'))) {
-            await writer.write(appGroupRow(appId, appGroup));
+          for await (const appGroups of listAppGroups(client, appId, label('app_groups'))) {
+            await writer.writeMany(appGroups.map((appGroup) => appGroupRow(appId, appGroup)));
           }
         });
       });
@@ -444,9 +474,8 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     entityTask(['admin_roles'], async () => {
       const writer = open('admin_roles');
       await runPool(listRoleAssigneeUserIds(client, label('admin_roles')), fanOut, async (userId) => {
-        for (const assignment of await listUserRoles(client, userId, label('admin_roles'))) {
-          await writer.write(adminRoleRow(userId, assignment));
-        }
+        const assignments = await listUserRoles(client, userId, label('admin_roles'));
+        await writer.writeMany(assignments.map((assignment) => adminRoleRow(userId, assignment)));
       });
       return [writer];
     });
@@ -465,8 +494,9 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     try {
       await entityTask(['devices'], async () => {
         const writer = open('devices');
-        for await (const device of listDevices(client, label('devices')))
-          await writer.write(deviceRow(device));
+        for await (const devices of listDevices(client, label('devices'))) {
+          await writer.writeMany(devices.map(deviceRow));
+        }
         return [writer];
       });
     } catch (error) {

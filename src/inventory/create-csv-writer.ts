@@ -43,11 +43,17 @@ export function createCsvWriter(options: {
 
   return {
     async write(record) {
+      await this.writeMany([record]);
+    },
+    async writeMany(records) {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is ${state}: no more records.`);
-      const text = serialiseRecord(entity, record);
-      collector.observe(record);
-      count += 1;
-      await spool.write(`${text}\n`);
+      let chunk = '';
+      for (const record of records) {
+        chunk += `${serialiseRecord(entity, record)}\n`;
+        collector.observe(record);
+        count += 1;
+      }
+      if (chunk !== '') await spool.write(chunk);
     },
     async close(): Promise<EntityFileResult> {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is already ${state}.`);

@@ -22,14 +22,24 @@ export function createJsonWriter(options: {
   let count = 0;
   let state: 'open' | 'closed' | 'aborted' = 'open';
 
+  /** The bytes of `records`, separators included; chosen before any await so unawaited writes stay in order. */
+  const chunkOf = (records: readonly Record<string, unknown>[]): string => {
+    let chunk = '';
+    for (const record of records) {
+      const text = serialiseRecord(entity, record);
+      chunk += format === 'ndjson' ? `${text}\n` : `${count === 0 ? '[\n' : ',\n'}${text}`;
+      count += 1;
+    }
+    return chunk;
+  };
+
   return {
     async write(record) {
+      await this.writeMany([record]);
+    },
+    async writeMany(records) {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is ${state}: no more records.`);
-      const text = serialiseRecord(entity, record);
-      // The separator is chosen before the first await so that unawaited writes still come out in order.
-      const chunk = format === 'ndjson' ? `${text}\n` : `${count === 0 ? '[\n' : ',\n'}${text}`;
-      count += 1;
-      await sink.write(chunk);
+      if (records.length > 0) await sink.write(chunkOf(records));
     },
     async close(): Promise<EntityFileResult> {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is already ${state}.`);

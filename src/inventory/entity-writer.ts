@@ -39,6 +39,11 @@ export interface EntityFileResult {
 export interface EntityWriter {
   /** Resolves when the record is out of memory (waits for the file stream to drain when it is full). */
   write(record: Record<string, unknown>): Promise<void>;
+  /**
+   * Writes a batch (a page of an Okta list) as one chunk: the records become garbage as soon as they
+   * are serialised, instead of living on across one await per record.
+   */
+  writeMany(records: readonly Record<string, unknown>[]): Promise<void>;
   /** Finishes the file; the writer takes no more records. */
   close(): Promise<EntityFileResult>;
   /** Removes everything this writer wrote (also after `close`). Safe to call more than once. */

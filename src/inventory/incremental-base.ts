@@ -41,8 +41,11 @@ export async function beginBase(profileDir: string, snapshotId: string): Promise
   };
 }
 
-/** Reads the rows of `<baseDir>/<name>.ndjson` one at a time; a missing file has no rows. */
-export async function* readBaseRows(baseDir: string, name: string): AsyncGenerator<Record<string, unknown>> {
+/** Reads the rows of `<baseDir>/<name>.ndjson` in batches of up to 1000; a missing file has no rows. */
+export async function* readBaseRows(
+  baseDir: string,
+  name: string,
+): AsyncGenerator<Record<string, unknown>[]> {
   const file = join(baseDir, `${name}.ndjson`);
   try {
     await stat(file);
@@ -53,9 +56,16 @@ export async function* readBaseRows(baseDir: string, name: string): AsyncGenerat
     input: createReadStream(file, 'utf8'),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
+  let batch: Record<string, unknown>[] = [];
   for await (const line of lines) {
-    if (line !== '') yield JSON.parse(line) as Record<string, unknown>;
+    if (line === '') continue;
+    batch.push(JSON.parse(line) as Record<string, unknown>);
+    if (batch.length === 1000) {
+      yield batch;
+      batch = [];
+    }
   }
+  if (batch.length > 0) yield batch;
 }
 
 /** Whether a base folder exists (a state file may outlive it if someone cleaned up by hand). */
@@ -81,6 +91,9 @@ export function teeWriter(primary: EntityWriter, copy: EntityWriter): EntityWrit
   return {
     write: async (record) => {
       await Promise.all([primary.write(record), copy.write(record)]);
+    },
+    writeMany: async (records) => {
+      await Promise.all([primary.writeMany(records), copy.writeMany(records)]);
     },
     close: async (): Promise<EntityFileResult> => {
       await copy.close();

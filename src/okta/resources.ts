@@ -117,15 +117,32 @@ export interface Labelled {
 const labelOf = (options: Labelled) => (options.label === undefined ? {} : { label: options.label });
 
 /**
+ * The records of a list, one page (one array) at a time: callers write a page as one batch, so
+ * its records are garbage as soon as they are written rather than living on record by record.
+ */
+async function* pagesOf<T>(
+  client: OktaClient,
+  path: string,
+  options: PaginateOptions<T>,
+): AsyncGenerator<T[]> {
+  for await (const page of client.pages(path, options)) {
+    if (page.items.length > 0) yield page.items;
+  }
+}
+
+/**
  * Users in every status except DEPROVISIONED: a plain list omits deprovisioned users.
  * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/listUsers
  */
-export function listUsers(client: OktaClient, options: Options<OktaUser> = {}): AsyncGenerator<OktaUser> {
-  return client.paginate('/api/v1/users', { ...options, schema: userSchema, pageSize: PAGE_SIZE.users });
+export function listUsers(client: OktaClient, options: Options<OktaUser> = {}): AsyncGenerator<OktaUser[]> {
+  return pagesOf(client, '/api/v1/users', { ...options, schema: userSchema, pageSize: PAGE_SIZE.users });
 }
 
 /** Deprovisioned users only: they need an explicit filter (see listUsers). */
-export function listDeprovisionedUsers(client: OktaClient, options: Labelled = {}): AsyncGenerator<OktaUser> {
+export function listDeprovisionedUsers(
+  client: OktaClient,
+  options: Labelled = {},
+): AsyncGenerator<OktaUser[]> {
   return listUsers(client, { ...labelOf(options), searchParams: { filter: 'status eq "DEPROVISIONED"' } });
 }
 
@@ -137,7 +154,7 @@ export function searchUsersUpdatedSince(
   client: OktaClient,
   since: string,
   options: Labelled = {},
-): AsyncGenerator<OktaUser> {
+): AsyncGenerator<OktaUser[]> {
   return listUsers(client, { ...labelOf(options), searchParams: { search: `lastUpdated gt "${since}"` } });
 }
 
@@ -150,8 +167,11 @@ export async function getUserProfileSchema(
   return parseBody(userProfileSchemaSchema, response.body, `GET ${path}`);
 }
 
-export function listGroups(client: OktaClient, options: Options<OktaGroup> = {}): AsyncGenerator<OktaGroup> {
-  return client.paginate('/api/v1/groups', { ...options, schema: groupSchema, pageSize: PAGE_SIZE.groups });
+export function listGroups(
+  client: OktaClient,
+  options: Options<OktaGroup> = {},
+): AsyncGenerator<OktaGroup[]> {
+  return pagesOf(client, '/api/v1/groups', { ...options, schema: groupSchema, pageSize: PAGE_SIZE.groups });
 }
 
 /** Groups whose profile or membership changed after `since`. */
@@ -159,7 +179,7 @@ export function listGroupsChangedSince(
   client: OktaClient,
   since: string,
   options: Labelled = {},
-): AsyncGenerator<OktaGroup> {
+): AsyncGenerator<OktaGroup[]> {
   return listGroups(client, {
     ...labelOf(options),
     searchParams: { filter: `lastUpdated gt "${since}" or lastMembershipUpdated gt "${since}"` },
@@ -171,17 +191,17 @@ export async function* listGroupMemberIds(
   client: OktaClient,
   groupId: string,
   options: Labelled = {},
-): AsyncGenerator<string> {
-  const members = client.paginate(`/api/v1/groups/${encodeURIComponent(groupId)}/users`, {
+): AsyncGenerator<string[]> {
+  const pages = pagesOf(client, `/api/v1/groups/${encodeURIComponent(groupId)}/users`, {
     ...labelOf(options),
     schema: memberSchema,
     pageSize: PAGE_SIZE.groupMembers,
   });
-  for await (const member of members) yield member.id;
+  for await (const members of pages) yield members.map((member) => member.id);
 }
 
-export function listApps(client: OktaClient, options: Labelled = {}): AsyncGenerator<OktaApp> {
-  return client.paginate('/api/v1/apps', {
+export function listApps(client: OktaClient, options: Labelled = {}): AsyncGenerator<OktaApp[]> {
+  return pagesOf(client, '/api/v1/apps', {
     ...labelOf(options),
     schema: appSchema,
     pageSize: PAGE_SIZE.apps,
@@ -193,8 +213,8 @@ export function listAppUsers(
   client: OktaClient,
   appId: string,
   options: Labelled = {},
-): AsyncGenerator<OktaAppUser> {
-  return client.paginate(`/api/v1/apps/${encodeURIComponent(appId)}/users`, {
+): AsyncGenerator<OktaAppUser[]> {
+  return pagesOf(client, `/api/v1/apps/${encodeURIComponent(appId)}/users`, {
     ...labelOf(options),
     schema: appUserSchema,
     pageSize: PAGE_SIZE.appUsers,
@@ -205,8 +225,8 @@ export function listAppGroups(
   client: OktaClient,
   appId: string,
   options: Labelled = {},
-): AsyncGenerator<OktaAppGroup> {
-  return client.paginate(`/api/v1/apps/${encodeURIComponent(appId)}/groups`, {
+): AsyncGenerator<OktaAppGroup[]> {
+  return pagesOf(client, `/api/v1/apps/${encodeURIComponent(appId)}/groups`, {
     ...labelOf(options),
     schema: appGroupSchema,
     pageSize: PAGE_SIZE.appGroups,
@@ -245,8 +265,8 @@ export async function listUserRoles(
 }
 
 /** Devices with their users embedded. Identity Engine only. */
-export function listDevices(client: OktaClient, options: Labelled = {}): AsyncGenerator<OktaDevice> {
-  return client.paginate('/api/v1/devices', {
+export function listDevices(client: OktaClient, options: Labelled = {}): AsyncGenerator<OktaDevice[]> {
+  return pagesOf(client, '/api/v1/devices', {
     ...labelOf(options),
     searchParams: { expand: 'user' },
     schema: deviceSchema,
