@@ -1,6 +1,8 @@
 /** Plain-text tables for the terminal and for docs/performance.md (Markdown). */
 
 const seconds = (ms) => (ms === undefined ? '—' : (ms / 1000).toFixed(1));
+/** A run stopped by its time limit took longer than it shows: "> 900.0". */
+const wallOf = (run) => `${run.timedOut ? '> ' : ''}${seconds(run.wallMs)}`;
 const ratio = (value) => (value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(2));
 const count = (value) => (value === undefined ? '—' : value.toLocaleString('en-US'));
 
@@ -21,9 +23,9 @@ export function resultRows(results) {
     return [
       run.size,
       `${run.label}${failed}`,
-      seconds(run.wallMs),
+      wallOf(run),
       run.floor ? `${seconds(run.floor.floorMs)} ${binding.replace('/api/v1/', '')}` : '—',
-      run.floor ? ratio(run.wallMs / run.floor.floorMs) : '—',
+      run.floor ? `${run.timedOut ? '> ' : ''}${ratio(run.wallMs / run.floor.floorMs)}` : '—',
       requests,
       count(run.rateLimited),
       count(run.retries),
@@ -54,13 +56,16 @@ export const RESULT_HEADER = [
 export function baselineRows(results) {
   const rows = [];
   for (const sync of results.filter((run) => run.kind === 'sync')) {
+    // A baseline stopped by its time limit still bounds the ratio: okta-connector ÷ (more than that).
     const baseline = (mode) =>
       results.find(
-        (run) => run.kind === 'sdk' && run.size === sync.size && run.mode === mode && !run.failure,
+        (run) =>
+          run.kind === 'sdk' && run.size === sync.size && run.mode === mode && (!run.failure || run.timedOut),
       );
     const cell = (mode) => {
       const sdk = baseline(mode);
-      return sdk ? `${ratio(sync.wallMs / sdk.wallMs)} (${seconds(sdk.wallMs)} s)` : '—';
+      if (!sdk) return '—';
+      return `${sdk.timedOut ? '< ' : ''}${ratio(sync.wallMs / sdk.wallMs)} (${wallOf(sdk)} s)`;
     };
     rows.push([sync.size, sync.format, seconds(sync.wallMs), cell('default'), cell('max')]);
   }

@@ -41,6 +41,26 @@ function parseGnuTime(text) {
 
 const CLOCK_TICKS = 100;
 
+function childrenOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function sendSignal(pid, name) {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Already gone.
+  }
+}
+
 function pollProc(pid, sample) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -70,7 +90,10 @@ export async function measureProcess({ command, args, env, cwd, stdout, stderr, 
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    stopChild(child);
+    // Stop the measured program first, so GNU time still reports on it; the group goes too after a grace period.
+    if (useTime) for (const pid of childrenOf(child.pid)) sendSignal(pid, 'SIGTERM');
+    else sendSignal(child.pid, 'SIGTERM');
+    setTimeout(() => stopChild(child), 5000).unref();
   }, timeoutMs);
   const { code, signal } = await exitOf(child);
   const wallMs = performance.now() - startedAt;

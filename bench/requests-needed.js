@@ -159,5 +159,15 @@ export function floorOf(needed, limits, share, windowMs) {
     buckets[bucket] = { requests, perWindow, floorMs };
     if (floorMs > binding.floorMs) binding = { bucket, floorMs, requests, perWindow };
   }
-  return { ...binding, buckets };
+  // For context (not the floor): the last window's requests go out at its start, so an ideal client
+  // finishes after ceil(requests ÷ per window) − 1 whole windows; and Okta's one-second reset
+  // resolution adds up to a second to each of those windows.
+  const windows =
+    binding.perWindow > 0 ? Math.max(0, Math.ceil(binding.requests / binding.perWindow) - 1) : 0;
+  return {
+    ...binding,
+    wholeWindowsMs: windows * windowMs,
+    withResetRoundingMs: windows * (windowMs + 1000),
+    buckets,
+  };
 }
