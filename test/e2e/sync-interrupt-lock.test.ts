@@ -36,7 +36,10 @@ const EXIT_LOCKED = 10;
 let work: Workspace;
 /** Answers at once: for the runs before and after the one under test. */
 let fast: SampleOrg;
-/** Every answer takes 300 ms: a sync of it takes many seconds (at least 231 requests, 8 at a time). */
+/**
+ * Every answer takes 600 ms: a sync of it takes over 15 s (at least 231 requests, 8 at a time), so it
+ * is still running after the two fast runs of the lock scenario, even on a busy machine.
+ */
 let slow: SampleOrg;
 const started: RunningCli[] = [];
 
@@ -158,7 +161,7 @@ beforeAll(async () => {
   ensureBuilt();
   work = await makeWorkspace();
   fast = await startSampleOrg({ size: 'tiny', rateLimits: GENEROUS_RATE_LIMITS });
-  slow = await startSampleOrg({ size: 'small', rateLimits: GENEROUS_RATE_LIMITS, latencyMs: 300 });
+  slow = await startSampleOrg({ size: 'small', rateLimits: GENEROUS_RATE_LIMITS, latencyMs: 600 });
   [scenarios.SIGTERM, scenarios.SIGINT, scenarios.SIGKILL, scenarios.lock] = await Promise.all([
     interruptScenario('SIGTERM'),
     interruptScenario('SIGINT'),
