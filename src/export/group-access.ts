@@ -1,6 +1,6 @@
 import type { AppTable } from './app-table.js';
 import type { OpenedSnapshot } from './open-snapshot.js';
-import { readEntityRows } from './read-entity-rows.js';
+import { readEntityRows, writtenEntity } from './read-entity-rows.js';
 import type { UserTable } from './user-table.js';
 import { GrowableUint32, numberOf, objectOf, textOf } from './values.js';
 
@@ -82,8 +82,9 @@ export class GroupAccess {
     }
 
     // Memberships of assigned groups, as (user, group) pairs, then a counting sort into offsets.
-    const pairUsers = new GrowableUint32();
-    const pairGroups = new GrowableUint32();
+    const members = writtenEntity(snapshot, 'group_members')?.count ?? 1024;
+    const pairUsers = new GrowableUint32(members);
+    const pairGroups = new GrowableUint32(members);
     for await (const row of readEntityRows(snapshot, 'group_members')) {
       const groupId = textOf(row.groupId);
       const group = groupId === null ? undefined : access.#groupIndex.get(groupId);
@@ -98,12 +99,12 @@ export class GroupAccess {
     const offsets = new Uint32Array(userCount + 1);
     for (let i = 0; i < pairUsers.length; i++) offsets[pairUsers.at(i) + 1]! += 1;
     for (let user = 0; user < userCount; user++) offsets[user + 1]! += offsets[user]!;
-    const members = new Uint32Array(pairUsers.length);
+    const byUser = new Uint32Array(pairUsers.length);
     const fill = offsets.slice(0, userCount);
-    for (let i = 0; i < pairUsers.length; i++) members[fill[pairUsers.at(i)]!++] = pairGroups.at(i);
-    for (let user = 0; user < userCount; user++) members.subarray(offsets[user], offsets[user + 1]).sort();
+    for (let i = 0; i < pairUsers.length; i++) byUser[fill[pairUsers.at(i)]!++] = pairGroups.at(i);
+    for (let user = 0; user < userCount; user++) byUser.subarray(offsets[user], offsets[user + 1]).sort();
     access.#offsets = offsets;
-    access.#members = members;
+    access.#members = byUser;
     return access;
   }
 }

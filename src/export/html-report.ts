@@ -44,16 +44,20 @@ dl.totals dd { margin: 0; font-size: 20px; font-weight: 600; }
 svg.chart { display: block; max-width: 100%; height: auto; }
 svg.chart text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; fill: #1d2125; }
 svg.chart .used { fill: var(--used); } svg.chart .unused { fill: var(--unused); } svg.chart .spare { fill: var(--spare); }
-table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: start; vertical-align: top; white-space: pre-wrap; overflow-wrap: anywhere; unicode-bidi: plaintext; }
+div.table { overflow-x: auto; }
+table { border-collapse: collapse; min-width: 100%; font-size: 13px; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: start; vertical-align: top; white-space: pre-wrap; overflow-wrap: break-word; max-width: 28em; unicode-bidi: plaintext; }
 th { position: sticky; top: 0; background: #f3f5f7; cursor: pointer; user-select: none; white-space: nowrap; }
 th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]::after { content: " ▼"; }
 td.n { text-align: end; font-variant-numeric: tabular-nums; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 footer { margin-top: 24px; color: var(--muted); font-size: 12px; }
 @media print {
-  @page { margin: 12mm; }
+  @page { size: A4 landscape; margin: 10mm; }
   body { margin: 0; font-size: 10px; }
+  div.table { overflow: visible; }
+  table { font-size: 8px; }
+  th, td { padding: 2px 4px; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   th { position: static; cursor: auto; }
   th::after { content: "" !important; }
@@ -135,7 +139,7 @@ ${meta}
 ${before}
 <h2>Table</h2>
 <p class="meta screen-only">Click a column heading to sort by it.</p>
-<table class="sortable">
+<div class="table"><table class="sortable">
 <thead><tr>${head}</tr></thead>
 <tbody>
 `,
@@ -155,7 +159,7 @@ ${before}
   async end(footer: string): Promise<void> {
     await this.#sink.write(
       `</tbody>
-</table>
+</table></div>
 <footer>${escapeHtml(footer)}</footer>
 <script>${SORT_SCRIPT}
 </script>

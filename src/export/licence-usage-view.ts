@@ -162,7 +162,7 @@ function unusedAssignmentsView(context: ViewContext): ViewData {
     columns: async () => [...UNUSED_ASSIGNMENT_COLUMNS],
     async *rows() {
       const { users, apps, groups, usage } = await loadAssignmentLookups(context);
-      let packed = new Float64Array(1024);
+      let packed = new Float64Array(Math.max(1024, writtenEntity(snapshot, 'app_users')?.count ?? 0));
       let count = 0;
       for await (const row of readEntityRows(snapshot, 'app_users')) {
         const appId = textOf(row.appId);

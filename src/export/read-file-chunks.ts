@@ -23,7 +23,9 @@ export async function* readFileChunks(
   let bytes = 0;
   let stream: ReturnType<typeof createReadStream>;
   try {
-    stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+    // Small reads on purpose: a decoded chunk over ~128 KB lands in V8's large-object space, which only
+    // a full GC frees, and a 300 MB file then lifts the process's memory by a hundred megabytes or more.
+    stream = createReadStream(path, { highWaterMark: 32 * 1024 });
     for await (const buffer of stream as AsyncIterable<Buffer>) {
       hash.update(buffer);
       bytes += buffer.byteLength;

@@ -21,6 +21,9 @@ const CSV_SYNTAX = {
   quoted_match: /[\r\n]/,
 } as const;
 
+/** Rows per csv-stringify call: enough to spread its set-up, few enough to keep the text small. */
+const CSV_BATCH_ROWS = 48;
+
 /** A column of the output: its header and how to read its value from a row. */
 export interface OutputColumn {
   name: string;
@@ -54,23 +57,21 @@ export function createRowWriter(options: {
   if (format === 'csv') {
     if (!columns) throw new TypeError('CSV needs columns');
     const formulaProtection = options.csv.formulaProtection;
-    const line = (cells: string[]) => stringify([cells], CSV_SYNTAX);
-    let started = false;
-    const start = async () => {
-      started = true;
-      const header = line(columns.map((column) => encodeCsvValue(column.name, { formulaProtection })));
-      await sink.write(`${options.csv.bom ? '\uFEFF' : ''}${header}`);
+    // csv-stringify prepares its options on every call: rows go to it in batches.
+    let batch: string[][] = [columns.map((column) => encodeCsvValue(column.name, { formulaProtection }))];
+    let text = options.csv.bom ? '\uFEFF' : '';
+    const flush = async () => {
+      text += stringify(batch, CSV_SYNTAX);
+      batch = [];
+      await sink.write(text);
+      text = '';
     };
     return {
       async write(row) {
-        if (!started) await start();
-        await sink.write(
-          line(columns.map((column) => encodeCsvValue(column.read(row), { formulaProtection }))),
-        );
+        batch.push(columns.map((column) => encodeCsvValue(column.read(row), { formulaProtection })));
+        if (batch.length >= CSV_BATCH_ROWS) await flush();
       },
-      async end() {
-        if (!started) await start();
-      },
+      end: flush,
     };
   }
   if (format === 'ndjson') {

@@ -69,6 +69,8 @@ export function compileWhere(expression: string, options: CompileWhereOptions): 
   const tokens = tokenize(expression);
   let position = 0;
   const fields: string[] = [];
+  /** The first field the view does not have; reported after the syntax, which comes first. */
+  let unknown: Token | undefined;
   const peek = (): Token => tokens[position]!;
   const next = (): Token => tokens[position++]!;
   const column = (token: Token) => token.at + 1;
@@ -119,9 +121,7 @@ export function compileWhere(expression: string, options: CompileWhereOptions): 
       return fail('expected a comparison', field);
     }
     if (!isFieldPath(field.text)) fail(`"${field.text}" is not a field path`, field);
-    if (options.knownFields && !options.knownFields.includes(field.text)) {
-      fail(`unknown field "${field.text}"`, field, `Fields of this view: ${options.knownFields.join(', ')}.`);
-    }
+    if (options.knownFields && !options.knownFields.includes(field.text)) unknown ??= field;
     next();
     const operator = peek();
     if (operator.kind !== 'op')
@@ -160,6 +160,13 @@ export function compileWhere(expression: string, options: CompileWhereOptions): 
   const test = parseOr();
   const end = peek();
   if (end.kind !== 'end') fail('expected "and", "or" or the end', end);
+  if (unknown) {
+    fail(
+      `unknown field "${unknown.text}"`,
+      unknown,
+      `Fields of this view: ${options.knownFields!.join(', ')}.`,
+    );
+  }
   return { test, fields };
 }
 
