@@ -88,7 +88,7 @@ describe('export views against the sample org (small)', () => {
   });
 
   it('gives the same rows whichever format the snapshot is in (json, ndjson, csv)', async () => {
-    for (const options of [
+    for (const options of <Record<string, string>[]>[
       { view: 'assignments' },
       { view: 'licence-usage' },
       { view: 'licence-usage', by: 'user', activeDays: '45' },
