@@ -348,10 +348,14 @@ function buildProgram(context: CliContext, state: RunState): Command {
     .action(
       action<SyncFlags>(context, state, async (options, io) => {
         const controller = new AbortController();
-        let signals = 0;
+        let firstSignalAt: number | undefined;
         const onSignal = () => {
           // A second Ctrl-C means "now": leave at once (the partial folder is cleaned up next run).
-          if (++signals > 1) process.exit(ExitCode.Interrupted);
+          // Only one a moment later counts: conf's exit hook (when-exit) re-raises the first signal
+          // at once, and that must not skip the cleanup the first one started.
+          if (firstSignalAt !== undefined && Date.now() - firstSignalAt > 1_000)
+            process.exit(ExitCode.Interrupted);
+          firstSignalAt ??= Date.now();
           controller.abort();
         };
         process.on('SIGINT', onSignal);

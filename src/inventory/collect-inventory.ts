@@ -110,6 +110,19 @@ const ROLE_HINT: Record<EntityName, string> = {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * The core of the inventory: a 403 on these fails the run (exit 5, as test-connection says). The
+ * others (schema, admin roles, devices, sign-in usage) are skipped with a warning: a partial run.
+ */
+const REQUIRED_ENTITIES: ReadonlySet<EntityName> = new Set([
+  'users',
+  'groups',
+  'group_members',
+  'apps',
+  'app_users',
+  'app_groups',
+]);
+
 /** A writer that several concurrent producers can share: writes are queued in call order. */
 class SharedWriter {
   #tail: Promise<void> = Promise.resolve();
@@ -189,6 +202,16 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     const reason = scope
       ? `Okta refused to list ${entity.replaceAll('_', ' ')} (403 insufficient_scope): the access token lacks the scope ${scope}; grant it to the app (Admin Console > Applications > the app > Okta API Scopes).`
       : `Okta refused to list ${entity.replaceAll('_', ' ')} (403${code}): the token's admin needs ${ROLE_HINT[entity]}.`;
+    if (REQUIRED_ENTITIES.has(entity)) {
+      // Without users, groups, apps and assignments there is no inventory worth a snapshot.
+      throw new PermissionError(reason, {
+        status: error.status,
+        errorCode: error.errorCode,
+        requestId: error.requestId,
+        request: error.request,
+        hint: 'okta-connector test-connection lists every permission sync needs.',
+      });
+    }
     skipped.push({ entity, reason, partial: true });
     warnings.push({ entity, message: reason });
     progress(entity, 0, 'skipped');

@@ -107,7 +107,7 @@ describe.concurrent('a partial run (Okta answers 403 for optional data)', () => 
   // entity and a partial run (exit 9). docs/exit-codes.md, ExitCode.Permission in src/errors.ts and
   // test-connection treat users, groups, apps and app assignments as required: a token whose admin
   // may not read them should fail the run with exit 5, not produce a "partial" inventory without apps.
-  it.fails('apps refused (required data): exit 5, not a partial snapshot', async () => {
+  it('apps refused (required data): exit 5, not a partial snapshot', async () => {
     const outputDir = work.outputDir('required-apps');
     const denied = await tinyOrg({ permissions: { deny: ['/api/v1/apps'] } });
     const result = await runCli(['sync', '--output-dir', outputDir], { env: work.env(denied) });

@@ -206,7 +206,7 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s in the middle of a sync', (sig
   // counts a second signal ("a second Ctrl-C means now") and calls process.exit(130) at once: no
   // message, and the run's .partial-* folder stays behind for the next run to remove, although
   // docs/exit-codes.md and docs/output-formats.md say an interrupted run removes it.
-  it.fails('says it was interrupted and removes its own .partial-* folder', () => {
+  it('says it was interrupted and removes its own .partial-* folder', () => {
     const run = scenarios[signal];
     expect(run.result.stderr).toMatch(/interrupted/i);
     expect(run.leftBehind).toEqual(restingProfile([run.previous], run.previous));
