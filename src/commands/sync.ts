@@ -335,6 +335,22 @@ const formatCount = (value: number) => value.toLocaleString('en-US');
  * and exit code). One sync per profile at a time.
  */
 export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
+  const logLine = openLogFile(options.logFile, options.cwd, options.env);
+  try {
+    return await runSync(options, io, logLine);
+  } catch (error) {
+    // Cron users read the log file, not stderr: every failure, a bad config included, leaves a line.
+    const failure = toConnectorError(error);
+    logLine?.(`FAILED (exit ${failure.exitCode}, ${exitMeaning(failure)}): ${io.redact(failure.message)}`);
+    throw error;
+  }
+}
+
+async function runSync(
+  options: SyncOptions,
+  io: Io,
+  logLine: ((line: string) => void) | undefined,
+): Promise<SyncResult> {
   const now = options.now ?? Date.now;
   const startedAt = now();
   const entities = selectEntities(options.only, options.skip);
@@ -351,7 +367,6 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
     'a whole number from 1 to 50',
   );
   const keep = parseFlag(keepSchema, options.keep, '--keep', 'a whole number of at least 1');
-  const logLine = openLogFile(options.logFile, options.cwd, options.env);
   const log = {
     info: (message: string) => {
       io.logger.info(message);
@@ -629,10 +644,6 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
       warnings: collected.warnings.map((warning) => warning.message),
       pruned,
     };
-  } catch (error) {
-    const failure = toConnectorError(error);
-    logLine?.(`FAILED (exit ${failure.exitCode}, ${exitMeaning(failure)}): ${io.redact(failure.message)}`);
-    throw error;
   } finally {
     await snapshot?.abort().catch(() => undefined);
     await base?.abort().catch(() => undefined);

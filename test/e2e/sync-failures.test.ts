@@ -190,4 +190,15 @@ describe.concurrent('the API token', () => {
     }
     expect(filesContaining(work.dir, CANARY)).toEqual([]);
   });
+
+  it('no configuration (cron without the environment): exit 3, and the log file says why', async () => {
+    const outputDir = work.outputDir('unconfigured');
+    const logFile = path.join(outputDir, 'sync.log');
+    const result = await runCli(['sync', '--quiet', '--log-file', logFile, '--output-dir', outputDir], {
+      env: work.env(),
+    });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/No Okta domain/);
+    expect(readFileSync(logFile, 'utf8')).toMatch(/FAILED \(exit 3, Config\): No Okta domain/);
+  });
 });
