@@ -10,7 +10,10 @@ import {
   type SampleOrgSize,
   startSampleOrg,
 } from '../../src/demo/index.js';
+import { beginSnapshot } from '../../src/inventory/begin-snapshot.js';
+import { columnPlanFor, isEntityName } from '../../src/inventory/entities.js';
 import type { OutputFormat } from '../../src/inventory/entity-writer.js';
+import { type EntityManifest, manifestTotals } from '../../src/inventory/manifest.js';
 import { createIo, type Io } from '../../src/ui/io.js';
 
 /** The moment every snapshot of these tests is taken: the org's clock and sync's stand still there. */
@@ -115,4 +118,61 @@ export async function runExport(
 /** The rows of a JSON-array export. */
 export function jsonRows(text: string): Record<string, unknown>[] {
   return JSON.parse(text) as Record<string, unknown>[];
+}
+
+/**
+ * Writes a snapshot with the inventory's own writers (the ones sync uses), from plain rows: for
+ * hand-made cases the sample org does not have (hostile labels, a partial run, odd versions).
+ */
+export async function writeSnapshot(options: {
+  outputDir: string;
+  format: OutputFormat;
+  entities: Record<string, Record<string, unknown>[]>;
+  status?: 'complete' | 'partial';
+  skipped?: Record<string, string>;
+  startedAt?: string;
+}): Promise<{ dir: string; id: string }> {
+  const startedAt = options.startedAt ?? new Date(CLOCK).toISOString();
+  const snapshot = await beginSnapshot({
+    outputDir: options.outputDir,
+    profile: 'default',
+    now: new Date(startedAt),
+  });
+  const activity = { requests: 1, retries: 0, rateLimited: 0, waitMs: 0, warnings: [] };
+  const entities: Record<string, EntityManifest> = {};
+  for (const [entity, rows] of Object.entries(options.entities)) {
+    const writer = snapshot.writer(
+      entity,
+      options.format,
+      isEntityName(entity) ? columnPlanFor(entity) : undefined,
+    );
+    for (const row of rows) await writer.write(row);
+    const file = await writer.close();
+    entities[entity] = {
+      file: file.file,
+      format: file.format,
+      count: file.count,
+      bytes: file.bytes,
+      sha256: file.sha256,
+      ...(file.columns ? { columns: file.columns } : {}),
+      ...activity,
+    };
+  }
+  for (const [entity, reason] of Object.entries(options.skipped ?? {})) {
+    entities[entity] = { skipped: reason, ...activity, warnings: [reason] };
+  }
+  return snapshot.commit({
+    formatVersion: 1,
+    tool: { name: 'okta-connector', version: '0.1.0' },
+    profile: 'default',
+    org: 'https://acme.okta.com',
+    startedAt,
+    finishedAt: startedAt,
+    durationMs: 0,
+    mode: 'full',
+    options: { format: options.format },
+    status: options.status ?? 'complete',
+    entities,
+    totals: manifestTotals(entities),
+  });
 }
