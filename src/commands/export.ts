@@ -146,7 +146,10 @@ export async function exportSnapshot(options: ExportOptions, io: Io): Promise<Ex
     warn,
   });
   const view = selectView(viewName, { snapshot, activeDays, by, warn });
-  const defaults = await view.columns();
+  // JSON rows of a raw entity are written whole unless --fields picks columns.
+  const wholeRows = !fields && !view.fixedColumns && format !== 'csv' && format !== 'html';
+  // A raw entity's default columns may cost a pass over its file: only when they are used.
+  const defaults = view.fixedColumns || (!fields && !wholeRows) ? await view.columns() : [];
   const where =
     options.where === undefined
       ? undefined
@@ -163,8 +166,6 @@ export async function exportSnapshot(options: ExportOptions, io: Io): Promise<Ex
     }
   }
   const names = fields ?? defaults;
-  // JSON rows of a raw entity are written whole unless --fields picks columns.
-  const wholeRows = !fields && !view.fixedColumns && format !== 'csv' && format !== 'html';
   const columns: OutputColumn[] = names.map((name) => ({ name, read: fieldReader(name) }));
 
   const sink = toStdout ? openStreamSink(io.stdout) : openFileSink(outputPath);
