@@ -20,6 +20,7 @@ import {
   toConnectorError,
   UsageError,
 } from '../errors.js';
+import { startHeapGovernor } from '../heap-governor.js';
 import { acquireLock } from '../inventory/acquire-lock.js';
 import { beginSnapshot, type SnapshotHandle } from '../inventory/begin-snapshot.js';
 import {
@@ -336,6 +337,7 @@ const formatCount = (value: number) => value.toLocaleString('en-US');
  */
 export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
   const logLine = openLogFile(options.logFile, options.cwd, options.env);
+  const governor = startHeapGovernor();
   try {
     return await runSync(options, io, logLine);
   } catch (error) {
@@ -343,6 +345,9 @@ export async function sync(options: SyncOptions, io: Io): Promise<SyncResult> {
     const failure = toConnectorError(error);
     logLine?.(`FAILED (exit ${failure.exitCode}, ${exitMeaning(failure)}): ${io.redact(failure.message)}`);
     throw error;
+  } finally {
+    const { collections, gcMs } = governor.stop();
+    io.logger.verbose(`heap governor: ${collections} full collections, ${gcMs} ms`);
   }
 }
 

@@ -41,8 +41,8 @@ export const groupSchema = z
   .loose();
 export type OktaGroup = z.infer<typeof groupSchema>;
 
-/** Group members are full user objects; we only keep the id. */
-const memberSchema = z.object({ id }).loose();
+/** Group members are full user objects; only the id is kept (the rest is stripped, not copied). */
+const memberSchema = z.object({ id });
 
 export const appSchema = z
   .object({ id, label: z.string().optional(), status: z.string().optional() })
@@ -63,18 +63,19 @@ export type OktaRoleAssignment = z.infer<typeof roleAssignmentSchema>;
 export const deviceSchema = z.object({ id, status: z.string().optional() }).loose();
 export type OktaDevice = z.infer<typeof deviceSchema>;
 
-export const logEventSchema = z
-  .object({
-    uuid: z.string().optional(),
-    published: z.string(),
-    eventType: z.string(),
-    actor: z.object({ id: z.string().optional(), type: z.string().optional() }).loose().nullable().optional(),
-    target: z
-      .array(z.object({ id: z.string().optional(), type: z.string().optional() }).loose())
-      .nullable()
-      .optional(),
-  })
-  .loose();
+/**
+ * The fields of a System Log event that usage and the change feed read. Events are not written
+ * out, so everything else is stripped rather than copied: the log is the largest thing sync reads.
+ */
+export const logEventSchema = z.object({
+  published: z.string(),
+  eventType: z.string(),
+  actor: z.object({ id: z.string().optional(), type: z.string().optional() }).nullable().optional(),
+  target: z
+    .array(z.object({ id: z.string().optional(), type: z.string().optional() }))
+    .nullable()
+    .optional(),
+});
 export type OktaLogEvent = z.infer<typeof logEventSchema>;
 
 const schemaAttributeSchema = z.object({ type: z.string().optional(), title: z.string().optional() }).loose();

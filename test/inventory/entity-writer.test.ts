@@ -261,6 +261,28 @@ describe('csv', () => {
   });
 });
 
+describe('writeMany', () => {
+  it.each(['json', 'ndjson', 'csv'] as const)(
+    'writes a batch to the same %s bytes as one record at a time, in order, across batches',
+    async (format) => {
+      const records = [tricky, { id: '2', status: '=x' }, { id: '3' }, { id: '4', profile: { extra: 1 } }];
+      const one = await writeAll(format, records);
+      const batchDir = await mkdtemp(join(tmpdir(), 'okta-writer-batch-'));
+      try {
+        const writer = createEntityWriter({ dir: batchDir, entity: 'users', format });
+        await writer.writeMany(records.slice(0, 2));
+        await writer.writeMany([]);
+        await writer.writeMany(records.slice(2));
+        const result = await writer.close();
+        expect(result.count).toBe(records.length);
+        expect(await readFile(join(batchDir, result.file))).toEqual(one.bytes);
+      } finally {
+        await rm(batchDir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
 describe('writer lifecycle', () => {
   it.each(['json', 'ndjson', 'csv'] as const)('abort removes what the %s writer wrote', async (format) => {
     const writer = createEntityWriter({ dir, entity: 'groups', format });
