@@ -1,6 +1,6 @@
 import type { OpenedSnapshot } from './open-snapshot.js';
 import { readEntityRows } from './read-entity-rows.js';
-import { numberOf, objectOf, textOf } from './values.js';
+import { numberOf, objectOf, ownString, ownTextOf, textOf } from './values.js';
 
 /** What the views show about an app. */
 export interface AppDetails {
@@ -29,20 +29,22 @@ export class AppTable {
   ensure(id: string): number {
     const known = this.#index.get(id);
     if (known !== undefined) return known;
-    this.#index.set(id, this.apps.length);
-    this.apps.push({ id, label: null, status: null, signOnMode: null, seatCount: null });
+    const own = ownString(id);
+    this.#index.set(own, this.apps.length);
+    this.apps.push({ id: own, label: null, status: null, signOnMode: null, seatCount: null });
     return this.apps.length - 1;
   }
 
   add(row: Record<string, unknown>): void {
     const id = textOf(row.id);
     if (id === null || this.#index.has(id)) return;
-    this.#index.set(id, this.apps.length);
+    const own = ownString(id);
+    this.#index.set(own, this.apps.length);
     this.apps.push({
-      id,
-      label: textOf(row.label),
-      status: textOf(row.status),
-      signOnMode: textOf(row.signOnMode),
+      id: own,
+      label: ownTextOf(row.label),
+      status: ownTextOf(row.status),
+      signOnMode: ownTextOf(row.signOnMode),
       seatCount: numberOf(objectOf(row.licensing)?.seatCount),
     });
   }

@@ -2,7 +2,7 @@ import type { AppTable } from './app-table.js';
 import type { OpenedSnapshot } from './open-snapshot.js';
 import { readEntityRows, writtenEntity } from './read-entity-rows.js';
 import type { UserTable } from './user-table.js';
-import { GrowableUint32, numberOf, objectOf, textOf } from './values.js';
+import { GrowableUint32, numberOf, objectOf, ownString, ownTextOf, textOf } from './values.js';
 
 /**
  * Which of an app's assigned groups a user belongs to: app_groups × group_members, for the
@@ -61,8 +61,9 @@ export class GroupAccess {
       let group = access.#groupIndex.get(groupId);
       if (group === undefined) {
         group = access.#groupIds.length;
-        access.#groupIndex.set(groupId, group);
-        access.#groupIds.push(groupId);
+        const own = ownString(groupId);
+        access.#groupIndex.set(own, group);
+        access.#groupIds.push(own);
         access.#groupNames.push(null);
       }
       assigned.push({ app, group, priority: numberOf(row.priority) ?? Number.MAX_SAFE_INTEGER });
@@ -78,7 +79,7 @@ export class GroupAccess {
     for await (const row of readEntityRows(snapshot, 'groups')) {
       const id = textOf(row.id);
       const group = id === null ? undefined : access.#groupIndex.get(id);
-      if (group !== undefined) access.#groupNames[group] = textOf(objectOf(row.profile)?.name);
+      if (group !== undefined) access.#groupNames[group] = ownTextOf(objectOf(row.profile)?.name);
     }
 
     // Memberships of assigned groups, as (user, group) pairs, then a counting sort into offsets.

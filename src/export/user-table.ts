@@ -1,6 +1,6 @@
 import type { OpenedSnapshot } from './open-snapshot.js';
 import { readEntityRows, writtenEntity } from './read-entity-rows.js';
-import { Interner, objectOf, textOf } from './values.js';
+import { Interner, objectOf, ownString, ownTextOf, textOf } from './values.js';
 
 /** The columns a view shows about a user. */
 export interface UserDetails {
@@ -52,14 +52,14 @@ export class UserTable {
 
   /** The index of `id`, adding a user with nothing known (not in the users file) when missing. */
   ensure(id: string): number {
-    return this.#index.get(id) ?? this.#add(id, null, undefined);
+    return this.#index.get(id) ?? this.#add(ownString(id), null, undefined);
   }
 
   /** Adds one users row. */
   add(row: Record<string, unknown>): void {
     const id = textOf(row.id);
     if (id === null || this.#index.has(id)) return;
-    this.#add(id, textOf(row.status), row);
+    this.#add(ownString(id), textOf(row.status), row);
   }
 
   status(index: number): string | null {
@@ -88,15 +88,16 @@ export class UserTable {
     this.#status[index] = Math.min(code, 255);
     if (!this.#details) return index;
     const profile = objectOf(row?.profile) ?? {};
-    const login = textOf(profile.login);
+    // Kept for the whole export: copies, never slices of the file (see ownString).
+    const login = ownTextOf(profile.login);
     const email = textOf(profile.email);
-    const display = textOf(profile.displayName);
+    const display = ownTextOf(profile.displayName);
     const full = [textOf(profile.firstName), textOf(profile.lastName)].filter(Boolean).join(' ');
     this.#login.push(login);
-    this.#email.push(email === login ? login : email);
+    this.#email.push(email === login ? login : email === null ? null : ownString(email));
     this.#name.push(display ?? (full === '' ? null : full));
     this.#department[index] = this.#departments.code(textOf(profile.department));
-    this.#lastLogin.push(textOf(row?.lastLogin));
+    this.#lastLogin.push(ownTextOf(row?.lastLogin));
     return index;
   }
 

@@ -3,6 +3,26 @@
  * value as a string (`"250"`, `"2026-10-28T09:36:36.739Z"`), JSON gives numbers and strings.
  */
 
+/**
+ * A copy of `text` that holds on to nothing else. A string cut from a larger one (a CSV field sliced
+ * from a 32 KB chunk of the file) keeps that whole chunk alive in V8; kept in a lookup table for the
+ * length of an export, such slices would keep the whole file in memory. Short strings are copied by
+ * V8 anyway. Lossless: Latin-1 text as one byte a character, anything else as UTF-16.
+ */
+export function ownString(text: string): string {
+  if (text.length < 13) return text;
+  return ONE_BYTE.test(text)
+    ? Buffer.from(text, 'latin1').toString('latin1')
+    : Buffer.from(text, 'utf16le').toString('utf16le');
+}
+const ONE_BYTE = /^[\u0000-\u00ff]*$/;
+
+/** `textOf`, copied with `ownString`: for values kept in a lookup table. */
+export function ownTextOf(value: unknown): string | null {
+  const text = textOf(value);
+  return text === null ? null : ownString(text);
+}
+
 /** A non-empty string, or null. Numbers and booleans become their text. */
 export function textOf(value: unknown): string | null {
   if (typeof value === 'string') return value === '' ? null : value;
@@ -40,9 +60,10 @@ export class Interner {
   code(value: string | null): number {
     let code = this.#codes.get(value);
     if (code === undefined) {
+      const own = value === null ? null : ownString(value);
       code = this.values.length;
-      this.values.push(value);
-      this.#codes.set(value, code);
+      this.values.push(own);
+      this.#codes.set(own, code);
     }
     return code;
   }
