@@ -144,6 +144,7 @@ export async function exportSnapshot(options: ExportOptions, io: Io): Promise<Ex
     env: options.env,
     cwd: options.cwd,
     warn,
+    signal: options.signal,
   });
   const view = selectView(viewName, { snapshot, activeDays, by, warn });
   // JSON rows of a raw entity are written whole unless --fields picks columns.
@@ -192,7 +193,7 @@ export async function exportSnapshot(options: ExportOptions, io: Io): Promise<Ex
     await sink.commit();
   } catch (error) {
     await sink.abort();
-    throw error;
+    throw error instanceof InterruptedError ? interrupted() : error;
   }
 
   io.logger.info(

@@ -21,6 +21,8 @@ export interface OpenedSnapshot {
   manifest: Manifest;
   /** `startedAt` of the run, in ms: the "now" of relative ages and activity windows. */
   startedAt: number;
+  /** Stops every read of the snapshot's files (Ctrl-C). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface OpenSnapshotOptions {
@@ -32,6 +34,8 @@ export interface OpenSnapshotOptions {
   cwd: string;
   /** Called once for a partial snapshot. */
   warn: (message: string) => void;
+  /** Stops every read of the snapshot's files (Ctrl-C). */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -61,7 +65,7 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
     await readManifestJson(join(base, pointer.path));
     const latest = await readLatestSnapshot(options.outputDir, options.profile);
     if (!latest) throw new ConfigError(`The snapshot pointer of profile "${options.profile}" vanished.`);
-    return { ...latest, startedAt: Date.parse(latest.manifest.startedAt) };
+    return { ...latest, startedAt: Date.parse(latest.manifest.startedAt), signal: options.signal };
   }
 
   const dir =
@@ -89,7 +93,7 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
     );
   }
   const id = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
-  return { id, dir, manifest, startedAt: Date.parse(manifest.startedAt) };
+  return { id, dir, manifest, startedAt: Date.parse(manifest.startedAt), signal: options.signal };
 }
 
 /** Reads a snapshot's manifest as JSON and refuses a `formatVersion` this version cannot read. */

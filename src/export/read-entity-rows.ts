@@ -45,7 +45,7 @@ export async function* readEntityRows(snapshot: OpenedSnapshot, entity: string):
     );
   }
   const path = join(snapshot.dir, entry.file);
-  const chunks = readFileChunks(path, { bytes: entry.bytes, sha256: entry.sha256 });
+  const chunks = readFileChunks(path, { bytes: entry.bytes, sha256: entry.sha256 }, snapshot.signal);
   if (entry.format === 'json') {
     yield* parseJsonRecords(chunks, path);
   } else if (entry.format === 'ndjson') {

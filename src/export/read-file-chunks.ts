@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { ConfigError } from '../errors.js';
+import { ConfigError, InterruptedError } from '../errors.js';
 
 /** What the manifest says about a file, to check it against while reading. */
 export interface ExpectedFile {
@@ -17,6 +17,7 @@ export interface ExpectedFile {
 export async function* readFileChunks(
   path: string,
   expected: ExpectedFile | undefined,
+  signal?: AbortSignal,
 ): AsyncGenerator<string, void, undefined> {
   const decoder = new StringDecoder('utf8');
   const hash = createHash('sha256');
@@ -27,13 +28,14 @@ export async function* readFileChunks(
     // a full GC frees, and a 300 MB file then lifts the process's memory by a hundred megabytes or more.
     stream = createReadStream(path, { highWaterMark: 32 * 1024 });
     for await (const buffer of stream as AsyncIterable<Buffer>) {
+      if (signal?.aborted) throw new InterruptedError(`Interrupted while reading ${path}.`);
       hash.update(buffer);
       bytes += buffer.byteLength;
       const text = decoder.write(buffer);
       if (text !== '') yield text;
     }
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
+    if (error instanceof ConfigError || error instanceof InterruptedError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined) throw error;
     throw new ConfigError(`Cannot read ${path} (${code}).`, {

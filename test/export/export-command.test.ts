@@ -4,7 +4,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
-import { ConfigError, ExitCode, UsageError } from '../../src/errors.js';
+import { ConfigError, ExitCode, InterruptedError, UsageError } from '../../src/errors.js';
 import { escapeHtml } from '../../src/export/html-report.js';
 import { createIo } from '../../src/ui/io.js';
 import {
@@ -183,6 +183,23 @@ describe('export command', () => {
       "=cmd|' /C calc'!A0",
     );
     expect(text.endsWith('\r\n')).toBe(true);
+  });
+
+  it('Ctrl-C stops the export with exit code 130 and leaves no file', async () => {
+    const outDir = join(sample.root, 'out-interrupted');
+    await import('node:fs/promises').then((fs) => fs.mkdir(outDir, { recursive: true }));
+    const controller = new AbortController();
+    controller.abort();
+    const error = await runExport({
+      outputDir: sample.outputDirs.json,
+      view: 'assignments',
+      output: join(outDir, 'a.csv'),
+      signal: controller.signal,
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect(error.exitCode).toBe(130);
+    expect(error.message).toMatch(/no output file was written/);
+    expect(await readdir(outDir)).toEqual([]);
   });
 
   it('stops quietly when the reader of stdout goes away (EPIPE)', async () => {
