@@ -570,6 +570,8 @@ async function runSync(
       finishedAt: new Date(finishedAt).toISOString(),
       durationMs: finishedAt - startedAt,
       mode,
+      // app_usage's 30/90-day windows end here: Okta's clock at the start of the run.
+      usageWindowEnd: new Date(serverStartedAt).toISOString(),
       options: {
         format: settings.format,
         entities: [...entities],

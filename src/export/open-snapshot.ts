@@ -19,7 +19,10 @@ export interface OpenedSnapshot {
   /** Absolute path of the snapshot folder. */
   dir: string;
   manifest: Manifest;
-  /** `startedAt` of the run, in ms: the "now" of relative ages and activity windows. */
+  /**
+   * The "now" of relative ages and activity windows, in ms: the manifest's `usageWindowEnd` (Okta's
+   * clock, where app_usage's windows end), or `startedAt` for snapshots written before it existed.
+   */
   startedAt: number;
   /** Stops every read of the snapshot's files (Ctrl-C). */
   signal?: AbortSignal | undefined;
@@ -65,7 +68,7 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
     await readManifestJson(join(base, pointer.path));
     const latest = await readLatestSnapshot(options.outputDir, options.profile);
     if (!latest) throw new ConfigError(`The snapshot pointer of profile "${options.profile}" vanished.`);
-    return { ...latest, startedAt: Date.parse(latest.manifest.startedAt), signal: options.signal };
+    return { ...latest, startedAt: windowEndOf(latest.manifest), signal: options.signal };
   }
 
   const dir =
@@ -93,7 +96,7 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
     );
   }
   const id = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
-  return { id, dir, manifest, startedAt: Date.parse(manifest.startedAt), signal: options.signal };
+  return { id, dir, manifest, startedAt: windowEndOf(manifest), signal: options.signal };
 }
 
 /** Reads a snapshot's manifest as JSON and refuses a `formatVersion` this version cannot read. */
@@ -142,4 +145,9 @@ async function readManifestJson(dir: string): Promise<unknown> {
   throw new ConfigError(`${file} has no valid formatVersion: it is not an okta-connector manifest.`, {
     hint: 'Name a snapshot folder written by okta-connector sync.',
   });
+}
+
+function windowEndOf(manifest: { startedAt: string; usageWindowEnd?: unknown }): number {
+  const end = typeof manifest.usageWindowEnd === 'string' ? Date.parse(manifest.usageWindowEnd) : Number.NaN;
+  return Number.isNaN(end) ? Date.parse(manifest.startedAt) : end;
 }

@@ -76,6 +76,8 @@ export const manifestSchema = z
     finishedAt: z.iso.datetime({ offset: true }),
     durationMs: z.number().nonnegative(),
     mode: z.enum(['full', 'incremental']),
+    /** Where app_usage's 30- and 90-day windows end: Okta's clock at the run's start. */
+    usageWindowEnd: z.iso.datetime({ offset: true }).optional(),
     /** The options the run used (never a secret). */
     options: z.record(z.string(), z.unknown()),
     /** `partial` when some data could not be read: see each entity's `skipped` and `warnings`. */

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { SampleOrgTruth } from '../../src/demo/index.js';
@@ -11,7 +10,7 @@ import {
   rowKey,
 } from './entity-files.js';
 import { ENTITIES, type Entity, expectedInventory } from './expected-inventory.js';
-import { expectConsistentManifest, type Manifest, readJson, readManifest } from './snapshot-files.js';
+import { expectConsistentManifest, type Manifest, readManifest } from './snapshot-files.js';
 
 export interface SnapshotExpectations {
   format: 'json' | 'ndjson' | 'csv';
@@ -25,22 +24,10 @@ export interface SnapshotExpectations {
   skipped?: readonly Entity[];
 }
 
-/**
- * When the run's usage windows end: its start on Okta's clock (the Date header of its first answer),
- * which a complete run records in state.json (`cursors.incremental.serverStartedAt`). The manifest
- * only has the start on the local clock, which can differ by up to a second; it is the fallback for
- * runs that wrote no state (partial runs), on orgs small enough that no event falls in that second.
- */
-function usageWindowsEnd(snapshotDir: string, manifest: Manifest): number {
-  const stateFile = path.join(path.dirname(snapshotDir), 'state.json');
-  if (existsSync(stateFile)) {
-    const state = readJson<{ snapshot?: string; cursors?: { incremental?: { serverStartedAt?: string } } }>(
-      stateFile,
-    );
-    const serverStartedAt = state.cursors?.incremental?.serverStartedAt;
-    if (state.snapshot === path.basename(snapshotDir) && serverStartedAt) return Date.parse(serverStartedAt);
-  }
-  return Date.parse(manifest.startedAt);
+/** When the run's usage windows end: the manifest's `usageWindowEnd` (Okta's clock at the run's start). */
+function usageWindowsEnd(manifest: Manifest & { usageWindowEnd?: string }): number {
+  expect(manifest.usageWindowEnd, 'manifest.usageWindowEnd').toEqual(expect.any(String));
+  return Date.parse(String(manifest.usageWindowEnd));
 }
 
 /**
@@ -63,7 +50,7 @@ export function expectSnapshotMatchesOrg(
   );
   for (const entity of skipped)
     expect(manifest.entities[entity]?.skipped, `${entity} is skipped`).toEqual(expect.any(String));
-  const expected = expectedInventory(truth, usageWindowsEnd(snapshotDir, manifest));
+  const expected = expectedInventory(truth, usageWindowsEnd(manifest));
   const userSchemaAttributes = expected.user_schema.map((row) => String(row.name));
 
   for (const entity of entities) {
