@@ -1,5 +1,13 @@
 import type { JsonWebKey } from 'node:crypto';
-import { parseAuthMode, parseScopes, readPrivateKeyFile, registerPrivateKey } from '../config/credentials.js';
+import { existsSync } from 'node:fs';
+import {
+  type AuthMode,
+  parseAuthMode,
+  parseClientId,
+  parseScopes,
+  readPrivateKeyFile,
+  registerPrivateKey,
+} from '../config/credentials.js';
 import { parseProxyUrl, readCaFile, resolveNetwork } from '../config/network.js';
 import { resolveUserPath } from '../config/paths.js';
 import { DEFAULT_FORMAT, defaultOutputDir } from '../config/resolve.js';
@@ -8,6 +16,8 @@ import { OUTPUT_FORMATS, type OutputFormat, outputFormatSchema, type Profile } f
 import { ConfigStore } from '../config/store.js';
 import { maskToken, normalizeToken } from '../config/token.js';
 import { ConfigError, ConnectorError, UsageError } from '../errors.js';
+import { ENTITY_NAMES } from '../inventory/entities.js';
+import { scopesForEntities } from '../inventory/entity-scopes.js';
 import { OktaClient, type OktaClientOptions } from '../okta/client.js';
 import { fetchOktaOrganization } from '../okta/diagnostics.js';
 import { NotFoundError } from '../okta/errors.js';
@@ -291,7 +301,7 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
   const interactive = io.isTTY.stdin;
   const wizard = interactive && settingFlags.length === 0;
   const needsDomain = options.domain === undefined && !existing?.domain;
-  const oauth =
+  let oauth =
     (options.auth !== undefined ? parseAuthMode(options.auth, '--auth', true) : existing?.auth) === 'oauth' ||
     (options.auth === undefined &&
       (options.clientId !== undefined ||
@@ -328,6 +338,7 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
       ? undefined
       : resolveUserPath(options.outputDir, options.env, options.cwd);
   let token: string | undefined;
+  let oauthAnswers: OAuthSettings = {};
 
   const acceptToken = (raw: string, source: string): string => {
     registerSecret(raw.trim());
@@ -354,7 +365,20 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
         (answer) => parseOrgUrl(answer),
       );
     }
-    if (token === undefined && (wizard || options.tokenStdin || needsToken)) {
+    if (wizard) {
+      oauth =
+        (await askUntilValid(
+          io,
+          () =>
+            prompt().ask(
+              'Authentication: 1) API token, 2) OAuth 2.0 service app',
+              existing?.auth === 'oauth' ? '2' : '1',
+            ),
+          parseAuthChoice,
+        )) === 'oauth';
+      if (oauth) oauthAnswers = await askOAuth(io, prompt(), existing, options);
+    }
+    if (!oauth && token === undefined && (wizard || options.tokenStdin || needsToken)) {
       const keep = existing?.token && !options.tokenStdin ? existing.token : undefined;
       const question = keep ? `API token (Enter keeps ${maskToken(keep)})` : 'API token (input is hidden)';
       token = await askUntilValid(
@@ -395,7 +419,9 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
   const profile: Profile = { ...existing, domain: domainForStorage(finalOrgUrl) };
   if (finalToken) profile.token = finalToken;
   let generated: ConfigureGeneratedKey | undefined;
-  if (oauth) generated = applyOAuth(profile, options);
+  if (oauth) generated = applyOAuth(profile, { ...options, ...oauthAnswers });
+  // An explicit choice of the API token (`--auth token`, the wizard) turns OAuth off.
+  else if (profile.auth === 'oauth' && (wizard || options.auth !== undefined)) delete profile.auth;
   if (outputDir !== undefined) profile.outputDir = outputDir;
   if (format !== undefined) profile.format = format;
   if (schedule === '') delete profile.schedule;
@@ -420,6 +446,146 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
   };
 }
 
+/** The OAuth settings of a profile, as the scripted flags give them (the wizard's answers take this shape too). */
+type OAuthSettings = Pick<
+  ConfigureOptions,
+  'clientId' | 'privateKeyFile' | 'generateKey' | 'keyId' | 'scopes' | 'dpop'
+>;
+
+/** What the wizard's scopes question offers: every read scope a sync may need. */
+const SYNC_READ_SCOPES = scopesForEntities(ENTITY_NAMES);
+
+/** `1`, `2`, `token`, `oauth`, or the words of the choices. */
+function parseAuthChoice(answer: string): AuthMode {
+  const choice = answer.trim().toLowerCase();
+  if (choice === '1' || choice === 'api token') return 'token';
+  if (choice === '2' || choice.startsWith('oauth')) return 'oauth';
+  try {
+    return parseAuthMode(choice, 'The answer', true);
+  } catch {
+    throw new UsageError('That is not one of the choices.', {
+      hint: 'Answer 1 (an API token) or 2 (an OAuth 2.0 API Services app).',
+    });
+  }
+}
+
+/** A pasted key (a PEM line, a JWK) instead of the path of its file: refused without repeating it. */
+function looksLikeKeyMaterial(answer: string, path: string): boolean {
+  return /^(-----|\{)/.test(answer) || (/^[A-Za-z0-9+/=_-]{40,}$/.test(answer) && !existsSync(path));
+}
+
+/**
+ * The wizard's OAuth questions. Each answer is checked with what checks the matching flag and asked
+ * again when wrong; the answers then go through {@link applyOAuth} like the flags would.
+ */
+async function askOAuth(
+  io: Io,
+  prompter: Prompter,
+  existing: Profile | undefined,
+  options: ConfigureOptions,
+): Promise<OAuthSettings> {
+  const answers: OAuthSettings = {};
+  // Without a key yet, the app may not exist yet either: generate the key now, add the id later.
+  const canWait = !existing?.clientId && !existing?.privateKey;
+  const clientId = await askUntilValid(
+    io,
+    () =>
+      prompter.ask(
+        `Client ID of the API Services app${canWait ? ' (Enter if the app does not exist yet)' : ''}`,
+        existing?.clientId,
+      ),
+    (answer) => (canWait && answer.trim() === '' ? '' : parseClientId(answer, 'The client id')),
+  );
+  if (clientId) answers.clientId = clientId;
+
+  const keep = existing?.privateKey ? 'keep' : undefined;
+  let fileKid: string | undefined;
+  const key = await askUntilValid(
+    io,
+    () =>
+      prompter.ask(
+        `Private key: the path of a PEM or JWK file, or "generate" for a new key pair${keep ? ', or "keep"' : ''}`,
+        keep ?? 'generate',
+      ),
+    (answer): 'keep' | 'generate' | { file: string } => {
+      const value = answer.trim();
+      if (keep && value.toLowerCase() === 'keep') return 'keep';
+      if (/^generate$/i.test(value)) return 'generate';
+      if (looksLikeKeyMaterial(value, resolveUserPath(value, options.env, options.cwd))) {
+        registerPrivateKey(value);
+        throw new UsageError(
+          'That looks like the key itself; give the path of its file (nothing of it is kept).',
+          {
+            hint: 'Save the key in a file only you can read (chmod 600), then give its path.',
+          },
+        );
+      }
+      if (!clientId) {
+        throw new UsageError('Without a client id, only "generate" works here.', {
+          hint: 'Answer "generate" to create a key pair to register on the new app, or run configure again with the Client ID of the app that has this key.',
+        });
+      }
+      const file = readPrivateKeyFile(value, options.env, options.cwd);
+      fileKid = parseSigningKey(file.text, `the file ${file.path}`).kid;
+      return { file: value };
+    },
+  );
+  if (key === 'generate') answers.generateKey = true;
+  else if (key !== 'keep') answers.privateKeyFile = key.file;
+
+  if (key !== 'generate') {
+    const kid = await askUntilValid(
+      io,
+      () =>
+        prompter.ask(
+          'Key ID (kid) shown on the app (optional: without it Okta tries each key)',
+          existing?.keyId ?? fileKid,
+        ),
+      (answer) => answer.trim(),
+    );
+    if (kid !== '') answers.keyId = kid;
+  }
+
+  const defaultScopes = existing?.scopes ?? SYNC_READ_SCOPES.join(' ');
+  const scopes = await askUntilValid(
+    io,
+    () => prompter.ask('Scopes to ask for (Enter: the read scopes sync needs)', defaultScopes),
+    (answer) => {
+      const parsed = parseScopes(answer);
+      if (parsed.length === 0) {
+        throw new UsageError('No scopes given.', { hint: `For example: ${SYNC_READ_SCOPES.join(' ')}` });
+      }
+      return parsed.join(' ');
+    },
+  );
+  // Enter keeps the default: store nothing, so each run asks for what it needs (as without --scopes).
+  const isDefault =
+    parseScopes(defaultScopes).length === parseScopes(scopes).length &&
+    parseScopes(scopes).every((scope) => parseScopes(defaultScopes).includes(scope));
+  if (!isDefault) answers.scopes = scopes;
+
+  const dpop = await askUntilValid(
+    io,
+    () =>
+      prompter.ask(
+        'Does the app require DPoP? New API Services apps do by default (yes/no)',
+        existing?.auth === 'oauth' && !existing.dpop ? 'no' : 'yes',
+      ),
+    parseYesNo,
+  );
+  // As the flags: `--dpop` stores true, no flag stores nothing (DPoP is then used when Okta asks).
+  if (dpop) answers.dpop = true;
+  else if (existing?.dpop) answers.dpop = false;
+  return answers;
+}
+
+function parseYesNo(answer: string): boolean {
+  const value = answer.trim().toLowerCase();
+  if (value === 'y' || value === 'yes') return true;
+  if (value === 'n' || value === 'no') return false;
+  throw new UsageError('Answer yes or no.');
+}
+
 /** The public half of a key made by `--generate-key`, to paste into the Admin Console. */
 export interface ConfigureGeneratedKey {
   publicJwk: JsonWebKey;
@@ -430,7 +596,10 @@ export interface ConfigureGeneratedKey {
  * Puts the OAuth settings into `profile`: the key read from `--private-key-file` (checked, then
  * stored as text in the 0600 file) or made by `--generate-key`, client id, key id, scopes, DPoP.
  */
-function applyOAuth(profile: Profile, options: ConfigureOptions): ConfigureGeneratedKey | undefined {
+function applyOAuth(
+  profile: Profile,
+  options: OAuthSettings & Pick<ConfigureOptions, 'profile' | 'env' | 'cwd'>,
+): ConfigureGeneratedKey | undefined {
   profile.auth = 'oauth';
   let generated: ConfigureGeneratedKey | undefined;
   if (options.generateKey && options.privateKeyFile) {
@@ -448,7 +617,7 @@ function applyOAuth(profile: Profile, options: ConfigureOptions): ConfigureGener
     profile.privateKey = file.text.trim();
     if (key.kid && !options.keyId) profile.keyId = key.kid;
   }
-  if (options.clientId !== undefined) profile.clientId = options.clientId.trim();
+  if (options.clientId !== undefined) profile.clientId = parseClientId(options.clientId, '--client-id');
   if (options.keyId !== undefined) profile.keyId = options.keyId.trim();
   if (options.scopes !== undefined) profile.scopes = parseScopes(options.scopes).join(' ');
   if (options.dpop !== undefined) profile.dpop = options.dpop;
@@ -515,8 +684,11 @@ export function renderConfigureResult(result: ConfigureResult, io: Io): void {
         io.print('');
         io.print('Public key (JWK) to register on the API Services app:');
         io.print(JSON.stringify(result.generatedKey.publicJwk, null, 2));
+        const saveClientId = result.profile.clientId
+          ? '.'
+          : `, and save the Client ID: okta-connector configure${result.profile.name === 'default' ? '' : ` --profile ${result.profile.name}`} --client-id <id>`;
         io.logger.info(
-          'In the Admin Console: Applications > Applications > Create App Integration > API Services (or open the app) > General > Client Credentials > Edit > Client authentication: Public key / Private key > Add key > paste this JWK > Save. Then grant the Okta API Scopes (okta.users.read …), assign the Read-Only Administrator role (Admin roles tab), and save the Client ID: okta-connector configure --client-id <id>',
+          `In the Admin Console: Applications > Applications > Create App Integration > API Services (or open the app) > General > Client Credentials > Edit > Client authentication: Public key / Private key > Add key > paste this JWK > Save. Then grant the Okta API Scopes (okta.users.read …), assign the Read-Only Administrator role (Admin roles tab)${saveClientId}`,
         );
       }
       io.logger.info(

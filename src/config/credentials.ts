@@ -54,6 +54,23 @@ export function parseAuthMode(value: string, from: string, isFlag = false): Auth
   throw isFlag ? new UsageError(message) : new ConfigError(message);
 }
 
+/**
+ * Checks a client id (`--client-id` or the configure prompt): one word, not a placeholder or a URL.
+ * @throws UsageError saying where to find the real one, never repeating the value (it may be a pasted secret).
+ */
+export function parseClientId(value: string, from: string): string {
+  const id = value.trim();
+  const fail = (problem: string) =>
+    new UsageError(`${from} ${problem}.`, {
+      hint: "Copy the Client ID from the API Services app's General tab (Admin Console > Applications > the app), e.g. 0oa1b2c3d4e5f6g7h8i9.",
+    });
+  if (id === '') throw fail('is empty');
+  if (/^[{<$]|[}>]$|^your[_-]?client[_-]?id$/i.test(id)) throw fail('is a placeholder');
+  if (/\s/.test(id)) throw fail('contains spaces');
+  if (/[/:]/.test(id)) throw fail('looks like a URL, not a client id');
+  return id;
+}
+
 /** Splits `okta.users.read okta.groups.read` or `okta.users.read,okta.groups.read`. */
 export function parseScopes(value: string): string[] {
   return [...new Set(value.split(/[\s,]+/).filter(Boolean))];

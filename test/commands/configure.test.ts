@@ -5,6 +5,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { ExitCode } from '../../src/errors.js';
+import { generateSigningKey } from '../../src/okta/signing-key.js';
 import { CaptureStream, filesContaining, inputStream, run, tempDir } from '../cli/harness.js';
 
 const TOKEN = '00LeakCanary-Configure_abcdefghijklmnopqr';
@@ -318,10 +319,12 @@ describe('configure, interactive', () => {
   it('asks every question, re-asks after a bad answer, and never echoes the token', async () => {
     const result = await interactive(
       [],
-      ['acme-admin.okta.com', 'acme.okta.com', TOKEN, '', 'csv', 'weekly'],
+      ['acme-admin.okta.com', 'acme.okta.com', '', TOKEN, '', 'csv', 'weekly'],
     );
     expect(result.exitCode).toBe(ExitCode.Success);
     expect(result.stderr).toContain('? Okta domain (e.g. acme.okta.com): ');
+    expect(result.stderr).toContain('? Authentication: 1) API token, 2) OAuth 2.0 service app [1]: ');
+    expect(result.stderr).not.toContain('Client ID');
     expect(result.stderr).toContain(
       '✗ "acme-admin.okta.com" is the Admin Console address, not the API domain.',
     );
@@ -342,7 +345,7 @@ describe('configure, interactive', () => {
 
   it('keeps the current values on Enter', async () => {
     await configure(['--domain', 'acme.okta.com', '--token-stdin', '--schedule', 'daily'], TOKEN);
-    const result = await interactive([], ['', '', '', '', '']);
+    const result = await interactive([], ['', '', '', '', '', '']);
     expect(result.exitCode).toBe(ExitCode.Success);
     expect(result.stderr).toContain('? Okta domain (e.g. acme.okta.com) [acme.okta.com]: ');
     expect(result.stderr).toContain('? API token (Enter keeps 00Le…opqr): ');
@@ -363,5 +366,196 @@ describe('configure, interactive', () => {
     expect(result.stderr).toContain('The input ended before every question was answered; nothing was saved.');
     expect(result.stderr.match(/API token/g)).toHaveLength(1);
     await expect(stat(configFile)).rejects.toThrow();
+  });
+});
+
+describe('configure, interactive OAuth', () => {
+  const CLIENT_ID = '0oaWizardServiceApp42';
+  const appKey = generateSigningKey();
+  /** The body lines of a PEM: none of them may reach stdout or stderr. */
+  const secretLines = (pem: string) =>
+    pem.split('\n').filter((line) => line.length > 20 && !line.startsWith('-----'));
+  const expectNoKey = (pem: string, ...outputs: string[]) => {
+    for (const output of outputs) for (const line of secretLines(pem)) expect(output).not.toContain(line);
+  };
+  const defaultOutputDir = () => path.join(dir, 'home', 'okta-inventory');
+
+  beforeEach(async () => {
+    await writeFile(path.join(dir, 'app-key.pem'), appKey.privateKeyPem, { mode: 0o600 });
+  });
+
+  it('with a key file: stores what the scripted flags store for the same answers', async () => {
+    const result = await interactive(
+      [],
+      ['acme.okta.com', '2', CLIENT_ID, 'app-key.pem', 'kid-1', '', '', '', '', ''],
+    );
+    expect(result.exitCode).toBe(ExitCode.Success);
+    expect(result.stderr).toContain(
+      '? Private key: the path of a PEM or JWK file, or "generate" for a new key pair [generate]: ',
+    );
+    expect(result.stderr).toContain(
+      '? Scopes to ask for (Enter: the read scopes sync needs) [okta.users.read okta.schemas.read okta.groups.read okta.apps.read okta.roles.read okta.devices.read okta.logs.read]: ',
+    );
+    expect(result.stderr).toContain('? Does the app require DPoP? New API Services apps do');
+    expect(result.stderr).not.toContain('? API token');
+    expect(result.stdout).toContain(`client id  ${CLIENT_ID}`);
+    expect(result.stdout).toContain('RSA key (RS256), kid kid-1');
+    expectNoKey(appKey.privateKeyPem, result.stdout, result.stderr);
+
+    const scripted = await configure([
+      '--profile',
+      'scripted',
+      '--domain',
+      'acme.okta.com',
+      '--auth',
+      'oauth',
+      '--client-id',
+      CLIENT_ID,
+      '--private-key-file',
+      'app-key.pem',
+      '--key-id',
+      'kid-1',
+      '--dpop',
+      '--output-dir',
+      defaultOutputDir(),
+      '--format',
+      'json',
+    ]);
+    expect(scripted.exitCode).toBe(ExitCode.Success);
+    const { profiles } = (await stored()) as { profiles: Record<string, unknown> };
+    expect(profiles.default).toEqual({
+      domain: 'acme.okta.com',
+      auth: 'oauth',
+      privateKey: appKey.privateKeyPem.trim(),
+      clientId: CLIENT_ID,
+      keyId: 'kid-1',
+      dpop: true,
+      outputDir: defaultOutputDir(),
+      format: 'json',
+    });
+    expect(profiles.default).toEqual(profiles.scripted);
+  });
+
+  it('generate: prints the public JWK with where to paste it; the private key only in the 0600 file', async () => {
+    const result = await interactive([], ['acme.okta.com', '2', '', '', '', 'no', '', '', '']);
+    expect(result.exitCode).toBe(ExitCode.Success);
+    expect(result.stderr).toContain(
+      '? Client ID of the API Services app (Enter if the app does not exist yet): ',
+    );
+    expect(result.stderr).not.toContain('Key ID');
+    expect(result.stdout).toContain('Public key (JWK) to register on the API Services app:');
+    const jwk = JSON.parse(/\{\n[\s\S]*?\n\}/.exec(result.stdout)?.[0] ?? '{}') as Record<string, string>;
+    expect(jwk).toMatchObject({ kty: 'RSA', use: 'sig', alg: 'RS256' });
+    expect(jwk.d).toBeUndefined();
+    expect(result.stderr).toContain(
+      'Client authentication: Public key / Private key > Add key > paste this JWK',
+    );
+    expect(result.stderr).toContain('okta-connector configure --client-id <id>');
+
+    const profile = ((await stored()) as { profiles: { default: Record<string, unknown> } }).profiles.default;
+    expect(profile).toEqual({
+      domain: 'acme.okta.com',
+      auth: 'oauth',
+      privateKey: expect.stringMatching(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+-----END PRIVATE KEY-----\n$/),
+      keyId: jwk.kid,
+      outputDir: defaultOutputDir(),
+      format: 'json',
+    });
+    expect((await stat(configFile)).mode & 0o777).toBe(0o600);
+    expectNoKey(profile.privateKey as string, result.stdout, result.stderr);
+
+    // The same answers as flags: the same profile but for the (new, random) key pair.
+    await configure([
+      '--profile',
+      'scripted',
+      '--domain',
+      'acme.okta.com',
+      '--auth',
+      'oauth',
+      '--generate-key',
+      '--output-dir',
+      defaultOutputDir(),
+      '--format',
+      'json',
+    ]);
+    const scripted = ((await stored()) as { profiles: { scripted: Record<string, unknown> } }).profiles
+      .scripted;
+    expect(Object.keys(scripted).sort()).toEqual(Object.keys(profile).sort());
+    expect({ ...scripted, privateKey: '', keyId: '' }).toEqual({ ...profile, privateKey: '', keyId: '' });
+  });
+
+  it('asks again after a bad client id, a missing file, a pasted key and a file that is not a key', async () => {
+    await writeFile(path.join(dir, 'notes.txt'), 'not a key');
+    // A long name without a dot is still a path when the file exists.
+    const longName = 'okta-connector-service-app-private-key-file';
+    await writeFile(path.join(dir, longName), appKey.privateKeyPem, { mode: 0o600 });
+    const pastedJwk = JSON.stringify({ kty: 'RSA', d: 'c2VjcmV0LXByaXZhdGUtZXhwb25lbnQ' });
+    const result = await interactive(
+      [],
+      [
+        'acme.okta.com',
+        'oauth',
+        '{clientId}',
+        'https://acme.okta.com/0oa1',
+        CLIENT_ID,
+        'missing.pem',
+        pastedJwk,
+        secretLines(appKey.privateKeyPem)[0]!,
+        'notes.txt',
+        longName,
+        '',
+        'okta.users.read, okta.groups.read',
+        'maybe',
+        'yes',
+        '',
+        '',
+        '',
+      ],
+    );
+    expect(result.exitCode).toBe(ExitCode.Success);
+    expect(result.stderr).toContain('✗ The client id is a placeholder.');
+    expect(result.stderr).toContain('✗ The client id looks like a URL, not a client id.');
+    expect(result.stderr.match(/\? Client ID of the API Services app/g)).toHaveLength(3);
+    expect(result.stderr).toContain(
+      `✗ Cannot read the private key file ${path.join(dir, 'missing.pem')} (ENOENT).`,
+    );
+    expect(result.stderr).toContain('✗ That looks like the key itself; give the path of its file');
+    expect(result.stderr).toContain(`✗ The private key from the file ${path.join(dir, 'notes.txt')}`);
+    expect(result.stderr.match(/\? Private key: /g)).toHaveLength(5);
+    expect(result.stderr.match(/✗ That looks like the key itself/g)).toHaveLength(2);
+    expect(result.stderr).toContain('✗ Answer yes or no.');
+    // The pasted key appears once (the terminal's echo of the typing), never in a message.
+    expect(result.stderr.split('c2VjcmV0LXByaXZhdGUtZXhwb25lbnQ')).toHaveLength(2);
+    expect(await stored()).toMatchObject({
+      profiles: {
+        default: {
+          auth: 'oauth',
+          clientId: CLIENT_ID,
+          privateKey: appKey.privateKeyPem.trim(),
+          scopes: 'okta.users.read okta.groups.read',
+          dpop: true,
+        },
+      },
+    });
+  });
+
+  it('choosing the API token on an OAuth profile switches it back, keeping the OAuth settings', async () => {
+    await configure([
+      '--domain',
+      'acme.okta.com',
+      '--auth',
+      'oauth',
+      '--client-id',
+      CLIENT_ID,
+      '--private-key-file',
+      'app-key.pem',
+    ]);
+    const result = await interactive([], ['', '1', TOKEN, '', '', '']);
+    expect(result.exitCode).toBe(ExitCode.Success);
+    expect(result.stderr).toContain('? Authentication: 1) API token, 2) OAuth 2.0 service app [2]: ');
+    const profile = ((await stored()) as { profiles: { default: Record<string, unknown> } }).profiles.default;
+    expect(profile).toMatchObject({ token: TOKEN, clientId: CLIENT_ID });
+    expect(profile.auth).toBeUndefined();
+    expect(result.stdout).toContain('token      00Le…opqr');
   });
 });
