@@ -149,6 +149,9 @@ const daysSchema = z.coerce.number().min(0);
  */
 const CHANGE_OVERLAP_MS = 10 * 60_000;
 
+/** Okta keeps System Log events for 90 days; an incremental run cannot resume from an older checkpoint. */
+const SYSTEM_LOG_RETENTION_MS = 85 * 86_400_000;
+
 /** What state.json keeps for the next incremental run (under `cursors.incremental`). */
 const incrementalCursorSchema = z.object({
   base: z.string(),
@@ -181,6 +184,13 @@ async function planRun(
   if (cursor.org !== org) return { reason: 'the last complete run was of another org' };
   if ([...entities].sort().join() !== [...cursor.entities].sort().join()) {
     return { reason: 'the entities differ from the last complete run' };
+  }
+  if (entities.has('app_users') && !entities.has('app_groups')) {
+    // Group-scoped assignments move with group memberships, found through app_groups.
+    return { reason: 'app_users without app_groups can only be read in full' };
+  }
+  if (now - Date.parse(cursor.serverStartedAt) > SYSTEM_LOG_RETENTION_MS) {
+    return { reason: 'the last complete run is older than the System Log keeps events (90 days)' };
   }
   const lastFull = state.lastFullSyncAt ? Date.parse(state.lastFullSyncAt) : 0;
   if (now - lastFull > fullEvery * 86_400_000) {
@@ -278,36 +288,42 @@ async function connect(options: SyncOptions, io: Io): Promise<Connection> {
           }
         : {}),
     });
-    registerSecret(org.token);
-    let credentials: ResolvedCredentials = { kind: 'ssws', token: org.token, source: 'flag', notes: [] };
-    if (appKey) {
-      registerPrivateKey(appKey.privateKeyPem);
-      credentials = {
-        kind: 'oauth',
-        clientId: DEMO_CLIENT_ID,
-        key: parseSigningKey(appKey.privateKeyPem, 'the demo key'),
-        keyId: appKey.kid,
-        scopes: options.scopes ? parseScopes(options.scopes) : undefined,
-        dpop: false,
-        from: { clientId: '--demo', privateKey: '--demo', scopes: options.scopes ? '--scopes' : undefined },
-        notes: [],
+    try {
+      registerSecret(org.token);
+      let credentials: ResolvedCredentials = { kind: 'ssws', token: org.token, source: 'flag', notes: [] };
+      if (appKey) {
+        registerPrivateKey(appKey.privateKeyPem);
+        credentials = {
+          kind: 'oauth',
+          clientId: DEMO_CLIENT_ID,
+          key: parseSigningKey(appKey.privateKeyPem, 'the demo key'),
+          keyId: appKey.kid,
+          scopes: options.scopes ? parseScopes(options.scopes) : undefined,
+          dpop: false,
+          from: { clientId: '--demo', privateKey: '--demo', scopes: options.scopes ? '--scopes' : undefined },
+          notes: [],
+        };
+      }
+      io.logger.info(`Started the sample org at ${org.url} (a simulated Okta org on this machine).`);
+      // Only an explicit --proxy applies: the sample org is on this machine, whatever HTTPS_PROXY says.
+      const network = resolveNetwork({
+        env: {},
+        profile: options.profile,
+        loadProfile: () => undefined,
+        cwd: options.cwd,
+        flags: { proxy: options.proxy, caFile: options.caFile },
+      });
+      return {
+        orgUrl: parseOrgUrl(org.url),
+        credentials,
+        network: network.options,
+        stop: () => org.stop(),
       };
+    } catch (error) {
+      // A server left listening would keep the process alive after the error is printed.
+      await org.stop();
+      throw error;
     }
-    io.logger.info(`Started the sample org at ${org.url} (a simulated Okta org on this machine).`);
-    // Only an explicit --proxy applies: the sample org is on this machine, whatever HTTPS_PROXY says.
-    const network = resolveNetwork({
-      env: {},
-      profile: options.profile,
-      loadProfile: () => undefined,
-      cwd: options.cwd,
-      flags: { proxy: options.proxy, caFile: options.caFile },
-    });
-    return {
-      orgUrl: parseOrgUrl(org.url),
-      credentials,
-      network: network.options,
-      stop: () => org.stop(),
-    };
   }
   const loadProfile = profileLoader({ profile: options.profile, env: options.env });
   const resolve = { profile: options.profile, env: options.env, loadProfile };
@@ -404,6 +420,8 @@ async function runSync(
   const connection = await connect(options, io);
   let snapshot: SnapshotHandle | undefined;
   let base: BaseWriter | undefined;
+  // A spinner left running keeps the process alive: every way out stops it.
+  let stopSpinner = () => {};
   let lock: Awaited<ReturnType<typeof acquireLock>> | undefined;
   try {
     lock = await acquireLock({ dir: settings.outputDir, profile: options.profile });
@@ -421,6 +439,7 @@ async function runSync(
     };
     const verbose = logRequests(io);
     const spinner = io.spinner('Connecting to Okta…');
+    stopSpinner = () => spinner.stop();
     const counts = new Map<EntityName, CollectProgress>();
     let waitNote = '';
     const render = () => {
@@ -506,6 +525,7 @@ async function runSync(
     const openBase = base;
     const csv = { bom: options.bom ?? false, formulaProtection: options.formulaProtection ?? true };
 
+    if (options.signal?.aborted) throw interrupted();
     const collecting = collectInventory({
       client,
       entities,
@@ -526,13 +546,7 @@ async function runSync(
         }
       },
     });
-    let collected: CollectResult;
-    try {
-      collected = await untilAborted(collecting, options.signal);
-    } catch (error) {
-      spinner.stop();
-      throw error;
-    }
+    const collected: CollectResult = await untilAborted(collecting, options.signal);
 
     const status = collected.skipped.some((entry) => entry.partial) ? 'partial' : 'complete';
     const finishedAt = now();
@@ -588,33 +602,49 @@ async function runSync(
     snapshot = undefined;
     spinner.stop();
 
+    // Housekeeping after the commit: the snapshot is already complete and named by latest.json, so
+    // a failure here (a file held open on Windows, a full disk) is a warning, not a failed run.
+    const afterCommit = async (what: string, work: () => Promise<void>) => {
+      try {
+        await work();
+      } catch (error) {
+        const message = `${what} failed: ${(error as Error).message}`;
+        collected.warnings.push({ entity: 'users', message });
+      }
+    };
     // A complete run that read the System Log is the base of the next incremental run.
-    if (status === 'complete' && collected.logCheckpoint) {
-      const baseFolder = await base.commit(committed.id);
-      base = undefined;
-      const previous = await loadSyncState(settings.outputDir, options.profile).catch(() => undefined);
-      await saveSyncState(settings.outputDir, options.profile, {
-        formatVersion: 1,
-        snapshot: committed.id,
-        lastFullSyncAt:
-          mode === 'full' ? manifest.startedAt : (previous?.lastFullSyncAt ?? manifest.startedAt),
-        cursors: {
-          incremental: {
-            base: baseFolder,
-            serverStartedAt: new Date(serverStartedAt).toISOString(),
-            logCheckpoint: collected.logCheckpoint,
-            entities: [...entities],
-            org: connection.orgUrl.origin,
-          } satisfies IncrementalCursor,
-        },
+    const openBaseWriter = base;
+    const logCheckpoint = collected.logCheckpoint;
+    if (status === 'complete' && logCheckpoint)
+      await afterCommit('Saving the state for --incremental', async () => {
+        const baseFolder = await openBaseWriter.commit(committed.id);
+        base = undefined;
+        const previous = await loadSyncState(settings.outputDir, options.profile).catch(() => undefined);
+        await saveSyncState(settings.outputDir, options.profile, {
+          formatVersion: 1,
+          snapshot: committed.id,
+          lastFullSyncAt:
+            mode === 'full' ? manifest.startedAt : (previous?.lastFullSyncAt ?? manifest.startedAt),
+          cursors: {
+            incremental: {
+              base: baseFolder,
+              serverStartedAt: new Date(serverStartedAt).toISOString(),
+              logCheckpoint,
+              entities: [...entities],
+              org: connection.orgUrl.origin,
+            } satisfies IncrementalCursor,
+          },
+        });
+        await removeOtherBases(profileDir(settings.outputDir, options.profile), baseFolder);
       });
-      await removeOtherBases(profileDir(settings.outputDir, options.profile), baseFolder);
-    }
 
-    const pruned =
-      keep === undefined
-        ? []
-        : (await pruneSnapshots({ outputDir: settings.outputDir, profile: options.profile, keep })).removed;
+    let pruned: string[] = [];
+    if (keep !== undefined) {
+      await afterCommit('Pruning old snapshots (--keep)', async () => {
+        pruned = (await pruneSnapshots({ outputDir: settings.outputDir, profile: options.profile, keep }))
+          .removed;
+      });
+    }
     for (const warning of collected.warnings) log.warn(warning.message);
 
     const summary: SyncEntitySummary[] = ENTITY_NAMES.filter((entity) => entities.has(entity)).map(
@@ -652,6 +682,7 @@ async function runSync(
       pruned,
     };
   } finally {
+    stopSpinner();
     await snapshot?.abort().catch(() => undefined);
     await base?.abort().catch(() => undefined);
     await lock?.release().catch(() => undefined);
@@ -669,6 +700,8 @@ function exitMeaning(error: ConnectorError): string {
 /** Resolves with `work`, or rejects with InterruptedError as soon as `signal` aborts. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
+  // Work abandoned on abort fails later (its snapshot is gone): that must not crash the process.
+  work.catch(() => undefined);
   if (signal.aborted) return Promise.reject(interrupted());
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(interrupted());

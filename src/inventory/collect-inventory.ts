@@ -1,6 +1,7 @@
 import type { OktaClient } from '../okta/client.js';
 import { NotFoundError, PermissionError } from '../okta/errors.js';
 import {
+  CHANGE_FILTER,
   getUserProfileSchema,
   listAppGroups,
   listApps,
@@ -152,6 +153,18 @@ class SharedWriter {
 
 const idOf = (row: Row, key = 'id') => String(row[key]);
 
+/**
+ * Reads something listed a moment ago (a group's members, an app's users): if it was deleted since,
+ * Okta answers 404 and there is simply nothing to read. A long run on a big org meets this.
+ */
+async function unlessDeleted(read: () => Promise<void>): Promise<void> {
+  try {
+    await read();
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+}
+
 /** Ids of an entity's rows in the previous run (ids only: a few bytes each). */
 async function baseIds(base: IncrementalBase, entity: EntityName, key = 'id'): Promise<Set<string>> {
   const ids = new Set<string>();
@@ -269,6 +282,13 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
   /** Reads the System Log once: sign-ins feed app_usage; change events feed the incremental merge. */
   const readSystemLog = async (): Promise<void> => {
     if (incremental) {
+      // Changes are read from the previous run's start (less the overlap), not from its checkpoint:
+      // the previous run read the log side by side with everything else, so an event it saw after
+      // listing an app was never applied to that app. The feed is sets of ids: overlap is harmless.
+      const since = { since: incremental.changedSince, filter: CHANGE_FILTER };
+      for await (const page of pollLogEvents(client, since, label('app_usage'))) {
+        for (const event of page.items as OktaLogEvent[]) feed.add(event);
+      }
       for await (const rows of incremental.rows('usage_events')) {
         await keepSignIns(
           rows.map((row) => ({
@@ -428,7 +448,7 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
             }
           } catch (error) {
             // A group deleted since it was listed has no members to read.
-            if (!(incremental && error instanceof NotFoundError)) throw error;
+            if (!(error instanceof NotFoundError)) throw error;
           }
         }),
       );
@@ -475,18 +495,22 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
         if (incremental)
           for await (const rows of incremental.rows('app_users')) await writer.writeMany(rows.filter(keep));
         await runPool(reread, fanOut, async (appId) => {
-          for await (const appUsers of listAppUsers(client, appId, label('app_users'))) {
-            await writer.writeMany(appUsers.map((appUser) => appUserRow(appId, appUser)));
-          }
+          await unlessDeleted(async () => {
+            for await (const appUsers of listAppUsers(client, appId, label('app_users'))) {
+              await writer.writeMany(appUsers.map((appUser) => appUserRow(appId, appUser)));
+            }
+          });
         });
       });
       const appGroups = await dependentPart(appGroupsWriter, async (writer) => {
         if (incremental)
           for await (const rows of incremental.rows('app_groups')) await writer.writeMany(rows.filter(keep));
         await runPool(reread, fanOut, async (appId) => {
-          for await (const appGroups of listAppGroups(client, appId, label('app_groups'))) {
-            await writer.writeMany(appGroups.map((appGroup) => appGroupRow(appId, appGroup)));
-          }
+          await unlessDeleted(async () => {
+            for await (const appGroups of listAppGroups(client, appId, label('app_groups'))) {
+              await writer.writeMany(appGroups.map((appGroup) => appGroupRow(appId, appGroup)));
+            }
+          });
         });
       });
       return [appsWriter, appUsers, appGroups];
@@ -497,8 +521,10 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     entityTask(['admin_roles'], async () => {
       const writer = open('admin_roles');
       await runPool(listRoleAssigneeUserIds(client, label('admin_roles')), fanOut, async (userId) => {
-        const assignments = await listUserRoles(client, userId, label('admin_roles'));
-        await writer.writeMany(assignments.map((assignment) => adminRoleRow(userId, assignment)));
+        await unlessDeleted(async () => {
+          const assignments = await listUserRoles(client, userId, label('admin_roles'));
+          await writer.writeMany(assignments.map((assignment) => adminRoleRow(userId, assignment)));
+        });
       });
       return [writer];
     });

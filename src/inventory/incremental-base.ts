@@ -2,8 +2,10 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ConfigError } from '../errors.js';
 import { createEntityWriter } from './create-entity-writer.js';
 import type { EntityFileResult, EntityWriter } from './entity-writer.js';
+import { fsyncPath } from './fsync-path.js';
 
 /**
  * The previous complete run's rows, kept as NDJSON whatever the snapshot's format (a CSV cannot be
@@ -32,9 +34,13 @@ export async function beginBase(profileDir: string, snapshotId: string): Promise
   return {
     open: (name) => createEntityWriter({ dir: tempDir, entity: name, format: 'ndjson' }),
     commit: async (finalId) => {
+      // On disk before state.json names it: a power cut must not leave state.json naming empty files.
+      for (const file of await readdir(tempDir)) await fsyncPath(join(tempDir, file), 'file');
+      await fsyncPath(tempDir, 'directory');
       const name = baseFolderName(finalId);
       await rm(join(profileDir, name), { recursive: true, force: true });
       await rename(tempDir, join(profileDir, name));
+      await fsyncPath(profileDir, 'directory');
       return name;
     },
     abort: () => rm(tempDir, { recursive: true, force: true }),
@@ -59,7 +65,13 @@ export async function* readBaseRows(
   let batch: Record<string, unknown>[] = [];
   for await (const line of lines) {
     if (line === '') continue;
-    batch.push(JSON.parse(line) as Record<string, unknown>);
+    try {
+      batch.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      throw new ConfigError(`The data of the last complete run is damaged (${file}).`, {
+        hint: 'Run sync with --full once; it writes that data anew.',
+      });
+    }
     if (batch.length === 1000) {
       yield batch;
       batch = [];

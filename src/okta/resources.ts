@@ -314,26 +314,22 @@ export const APP_SIGN_IN_FILTER = APP_SIGN_IN_EVENT_TYPES.map((type) => `eventTy
 
 /**
  * System Log events that tell an incremental sync what changed where no change filter exists:
- * deletions (gone from every list) and app assignments (apps have no `lastUpdated` filter for
- * their users and groups). https://developer.okta.com/docs/reference/api/event-types/
+ * deletions (gone from every list) and everything that moves an app's users or groups (assignment,
+ * provisioning, import, lifecycle). Matched by prefix, so event types Okta adds in these families
+ * count too. https://developer.okta.com/docs/reference/api/event-types/
  */
-export const CHANGE_EVENT_TYPES = [
-  'user.lifecycle.delete.initiated',
-  'group.lifecycle.delete',
-  'group.user_membership.add',
-  'group.user_membership.remove',
-  'application.user_membership.add',
-  'application.user_membership.remove',
-  'application.user_membership.change_username',
-  'application.lifecycle.activate',
-  'application.lifecycle.deactivate',
-  'application.lifecycle.delete',
-  'group.application_assignment.add',
-  'group.application_assignment.remove',
-  'group.application_assignment.update',
+export const CHANGE_EVENT_TYPES = ['user.lifecycle.delete.initiated', 'group.lifecycle.delete'] as const;
+export const CHANGE_EVENT_PREFIXES = [
+  'group.user_membership.',
+  'application.',
+  'group.application_assignment.',
 ] as const;
 
+/** The change feed alone. */
+export const CHANGE_FILTER = [
+  ...CHANGE_EVENT_TYPES.map((type) => `eventType eq "${type}"`),
+  ...CHANGE_EVENT_PREFIXES.map((prefix) => `eventType sw "${prefix}"`),
+].join(' or ');
+
 /** One polling query serves both app usage and the change feed, so they share a checkpoint. */
-export const USAGE_AND_CHANGE_FILTER = [...APP_SIGN_IN_EVENT_TYPES, ...CHANGE_EVENT_TYPES]
-  .map((type) => `eventType eq "${type}"`)
-  .join(' or ');
+export const USAGE_AND_CHANGE_FILTER = [APP_SIGN_IN_FILTER, CHANGE_FILTER].join(' or ');

@@ -141,4 +141,25 @@ describe('sync --incremental', () => {
     const bases = (await readdir(join(dir, 'default'))).filter((name) => name.startsWith('.base-'));
     expect(bases).toEqual([`.base-${result.snapshot.id}`]);
   });
+
+  it('an interruption before any data is read: exit 130, nothing left behind, no crash', async () => {
+    const dir = join(root, 'interrupted');
+    const controller = new AbortController();
+    controller.abort();
+    const { io } = quietIo();
+    const error = await sync(
+      {
+        profile: 'default',
+        env: { OKTA_CLIENT_ORGURL: org.url, OKTA_CLIENT_TOKEN: org.token, OKTA_CONNECTOR_CONFIG_DIR: root },
+        cwd: root,
+        outputDir: dir,
+        signal: controller.signal,
+        now: () => clock,
+      },
+      io,
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ exitCode: 130 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await readdir(join(dir, 'default'))).toEqual([]);
+  });
 });
