@@ -244,7 +244,7 @@ interface Run {
 
 /** Streams the view's rows through `--where` into `write`; stops when stdout's reader is gone. */
 async function pump(
-  run: Run & { write: (row: Row) => Promise<void>; seen?: FieldPresence | undefined },
+  run: Run & { write: (row: Row) => Promise<void> | undefined; seen?: FieldPresence | undefined },
 ): Promise<{ read: number; written: number; stoppedEarly: boolean }> {
   let read = 0;
   let written = 0;
@@ -254,7 +254,8 @@ async function pump(
     run.seen?.observe(row);
     if (run.where && !run.where(row)) continue;
     if (run.sink.closed) return { read, written, stoppedEarly: true };
-    await run.write(row);
+    const pending = run.write(row);
+    if (pending) await pending;
     written++;
   }
   return { read, written, stoppedEarly: run.sink.closed };
