@@ -1,5 +1,6 @@
 import { loadAppTable } from './app-table.js';
 import { GroupAccess } from './group-access.js';
+import { deferRows, mapRows } from './map-rows.js';
 import { missingReason, readEntityRows, writtenEntity } from './read-entity-rows.js';
 import { loadUsageTable, type UsageTable } from './usage-table.js';
 import { loadUserTable } from './user-table.js';
@@ -25,6 +26,17 @@ export const ASSIGNMENT_COLUMNS = [
   'lastSignIn',
   'signIns30d',
   'signIns90d',
+] as const;
+
+/** The entity files `assignments` reads (each once, when the snapshot has it), in reading order. */
+export const ASSIGNMENT_ENTITIES = [
+  'users',
+  'apps',
+  'app_groups',
+  'groups',
+  'group_members',
+  'app_usage',
+  'app_users',
 ] as const;
 
 /** `USER` → `direct`, `GROUP` → `group` (Okta's app user `scope`). */
@@ -74,38 +86,38 @@ export function assignmentsView(context: ViewContext): ViewData {
   return {
     fixedColumns: true,
     columns: async () => [...ASSIGNMENT_COLUMNS],
-    async *rows() {
-      const { users, apps, groups, usage } = await loadAssignmentLookups(context);
-      for await (const row of readEntityRows(snapshot, 'app_users')) {
-        const appId = textOf(row.appId);
-        const userId = textOf(row.userId);
-        if (appId === null || userId === null) continue;
-        const user = users.ensure(userId);
-        const app = apps.ensure(appId);
-        const person = users.details(user);
-        const details = apps.apps[app]!;
-        const used = usage?.get(user, app);
-        const assignment: Row = {
-          'user.id': person.id,
-          'user.login': person.login,
-          'user.email': person.email,
-          'user.name': person.name,
-          'user.status': person.status,
-          'user.department': person.department,
-          'user.lastLogin': person.lastLogin,
-          'app.id': details.id,
-          'app.label': details.label,
-          'app.status': details.status,
-          'app.signOnMode': details.signOnMode,
-          scope: scopeName(row.scope),
-          groups: groups ? groups.groupsGranting(user, app) : [],
-          assignmentStatus: textOf(row.status),
-          lastSignIn: used && !Number.isNaN(used.lastSignIn) ? new Date(used.lastSignIn).toISOString() : null,
-          signIns30d: usage ? (used?.signIns30d ?? 0) : null,
-          signIns90d: usage ? (used?.signIns90d ?? 0) : null,
-        };
-        yield assignment;
-      }
-    },
+    rows: () =>
+      deferRows(async () => {
+        const { users, apps, groups, usage } = await loadAssignmentLookups(context);
+        return mapRows(readEntityRows(snapshot, 'app_users'), (row): Row | undefined => {
+          const appId = textOf(row.appId);
+          const userId = textOf(row.userId);
+          if (appId === null || userId === null) return undefined;
+          const user = users.ensure(userId);
+          const app = apps.ensure(appId);
+          const details = apps.apps[app]!;
+          const slot = usage ? usage.slotOf(user, app) : -1;
+          const lastSignIn = slot === -1 ? Number.NaN : usage!.lastSignInAt(slot);
+          return {
+            'user.id': users.ids[user]!,
+            'user.login': users.login(user),
+            'user.email': users.email(user),
+            'user.name': users.name(user),
+            'user.status': users.status(user),
+            'user.department': users.department(user),
+            'user.lastLogin': users.lastLogin(user),
+            'app.id': details.id,
+            'app.label': details.label,
+            'app.status': details.status,
+            'app.signOnMode': details.signOnMode,
+            scope: scopeName(row.scope),
+            groups: groups ? groups.groupsGranting(user, app) : [],
+            assignmentStatus: textOf(row.status),
+            lastSignIn: Number.isNaN(lastSignIn) ? null : new Date(lastSignIn).toISOString(),
+            signIns30d: usage ? (slot === -1 ? 0 : usage.signIns30dAt(slot)) : null,
+            signIns90d: usage ? (slot === -1 ? 0 : usage.signIns90dAt(slot)) : null,
+          };
+        });
+      }),
   };
 }

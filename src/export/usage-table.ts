@@ -100,8 +100,19 @@ export class UsageTable {
   }
 
   get(user: number, app: number): Usage | undefined {
+    const slot = this.slotOf(user, app);
+    if (slot === -1) return undefined;
+    return {
+      lastSignIn: this.#lastSignIn[slot]!,
+      signIns30d: this.#signIns30d[slot]!,
+      signIns90d: this.#signIns90d[slot]!,
+    };
+  }
+
+  /** Where the pair's usage is (for the `…At` readers, no object per lookup), or -1 when it has none. */
+  slotOf(user: number, app: number): number {
     // An app added after loading (not in the apps file) has no usage, and its key would collide.
-    if (app >= this.#appCount) return undefined;
+    if (app >= this.#appCount) return -1;
     const key = user * this.#appCount + app;
     const keys = this.#keys;
     let low = 0;
@@ -109,17 +120,23 @@ export class UsageTable {
     while (low <= high) {
       const middle = (low + high) >>> 1;
       const value = keys[middle]!;
-      if (value === key) {
-        return {
-          lastSignIn: this.#lastSignIn[middle]!,
-          signIns30d: this.#signIns30d[middle]!,
-          signIns90d: this.#signIns90d[middle]!,
-        };
-      }
+      if (value === key) return middle;
       if (value < key) low = middle + 1;
       else high = middle - 1;
     }
-    return undefined;
+    return -1;
+  }
+
+  lastSignInAt(slot: number): number {
+    return this.#lastSignIn[slot]!;
+  }
+
+  signIns30dAt(slot: number): number {
+    return this.#signIns30d[slot]!;
+  }
+
+  signIns90dAt(slot: number): number {
+    return this.#signIns90d[slot]!;
   }
 
   #grow(): void {

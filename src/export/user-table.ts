@@ -66,6 +66,27 @@ export class UserTable {
     return this.#statuses.values[this.#status[index]!] ?? null;
   }
 
+  login(index: number): string | null {
+    return this.#login[index] ?? null;
+  }
+
+  email(index: number): string | null {
+    return this.#email[index] ?? null;
+  }
+
+  name(index: number): string | null {
+    return this.#name[index] ?? null;
+  }
+
+  department(index: number): string | null {
+    return this.#details ? (this.#departments.values[this.#department[index]!] ?? null) : null;
+  }
+
+  lastLogin(index: number): string | null {
+    return this.#lastLogin[index] ?? null;
+  }
+
+  /** All of the above at once (one object: for views that show a few rows per user). */
   details(index: number): UserDetails {
     return {
       id: this.ids[index]!,
