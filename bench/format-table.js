@@ -98,3 +98,46 @@ export function markdownTable(header, rows) {
   const line = (cells) => `| ${cells.map((cell) => String(cell).replaceAll('|', '\\|')).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
+
+/**
+ * `export --view assignments` against its read baseline, per snapshot: rows per second of the export,
+ * the seconds of a plain read of the same files (parsed; and bytes only), and export ÷ read.
+ */
+export function exportRows(results) {
+  return results
+    .filter((run) => run.kind === 'export' && run.available && run.read)
+    .map((run) => {
+      const failed = run.failure ? ` (${run.failure})` : '';
+      const cpu = (measured) =>
+        measured?.userS === undefined ? '—' : (measured.userS + measured.systemS).toFixed(1);
+      const rss = (measured) =>
+        measured?.peakRssKb === undefined ? '—' : (measured.peakRssKb / 1024).toFixed(0);
+      return [
+        run.size,
+        `${run.format}${failed}`,
+        count(run.rows),
+        seconds(run.wallMs),
+        run.rowsPerS === undefined ? '—' : count(Math.round(run.rowsPerS)),
+        seconds(run.read.wallMs),
+        seconds(run.readBytesOnly?.wallMs),
+        ratio(run.joinOverRead),
+        `${cpu(run)} / ${cpu(run.read)} (${ratio(run.joinOverReadCpu)})`,
+        `${rss(run)} / ${rss(run.read)}`,
+        run.load ? run.load.before.map((value) => value.toFixed(1)).join(' ') : '—',
+      ];
+    });
+}
+
+export const EXPORT_HEADER = [
+  'snapshot',
+  'format',
+  'assignments rows',
+  'export (join) s',
+  'rows/s',
+  'read s (parse)',
+  'read s (bytes only)',
+  'join ÷ read',
+  'CPU s join / read (÷)',
+  'peak RSS MB join / read',
+  'load 1/5/15 m',
+];
