@@ -14,6 +14,7 @@ import {
   RateLimitError,
   ResponseShapeError,
 } from './errors.js';
+import { scanJsonArray } from './json-array-body.js';
 import { type NetworkOptions, routeTo, trustedCertificates } from './network-options.js';
 import { type AccessTokenInfo, OAuthAuthorizer, type OAuthCredentials } from './oauth-authorizer.js';
 import type { OrgUrl } from './org-url.js';
@@ -99,6 +100,12 @@ export interface GetOptions {
   authenticated?: boolean;
   /** Passed through to RequestEvent, so a caller can attribute requests (e.g. to an entity). */
   label?: string;
+  /**
+   * A list page: when the answer is a JSON array, the body is a {@link JsonArrayBody} whose
+   * elements are parsed one at a time, instead of the whole array parsed at once.
+   * @default false
+   */
+  elementWise?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -218,6 +225,7 @@ export class OktaClient {
           authenticated,
           label: options.label,
           waitedMs,
+          elementWise: options.elementWise ?? false,
         });
       } finally {
         readyAt = now();
@@ -266,9 +274,10 @@ export class OktaClient {
       authenticated: boolean;
       label: string | undefined;
       waitedMs: number;
+      elementWise: boolean;
     },
   ): Promise<AttemptReport<OktaResponse<T>>> {
-    const { bucket, attempt, authenticated, label, waitedMs } = context;
+    const { bucket, attempt, authenticated, label, waitedMs, elementWise } = context;
     const now = this.#scheduler.options.now;
     const request = `GET ${url.pathname}`;
     const event = {
@@ -280,7 +289,7 @@ export class OktaClient {
       ...(label === undefined ? {} : { label }),
     };
     let startedAt = now();
-    let response!: Response<string>;
+    let response!: Response<Buffer>;
     /** The proxy's answer to CONNECT; a refusal comes back as if it were the response. */
     let proxyStatus: number | undefined;
     // Usually one send; an OAuth token may ask for one more (a DPoP nonce, a token refused early).
@@ -300,7 +309,8 @@ export class OktaClient {
       proxyStatus = undefined;
       try {
         response = await this.#http
-          .get(url, { headers: authorization?.headers ?? {} })
+          // Bytes, not text: a list page is parsed element by element (see JsonArrayBody).
+          .get(url, { headers: authorization?.headers ?? {}, responseType: 'buffer' })
           .on('request', (clientRequest) =>
             clientRequest.once('proxyConnect', (connect: { statusCode?: number }) => {
               proxyStatus = connect.statusCode;
@@ -346,7 +356,7 @@ export class OktaClient {
       return { outcome: this.#proxyRefusal(proxyStatus, request) };
     }
     if (status >= 200 && status < 300) {
-      const parsed = parseJsonBody(response.body, status);
+      const parsed = parseJsonBody(response.body, status, elementWise);
       if (parsed.ok) {
         const body: OktaResponse<T> = { status, body: parsed.value as T, headers, url: response.url };
         if (requestId !== undefined) body.requestId = requestId;
@@ -418,7 +428,7 @@ export class OktaClient {
 
   #errorDetails(
     status: number,
-    text: string,
+    bytes: Buffer,
     headers: Response['headers'],
     request: string,
     requestId: string | undefined,
@@ -427,7 +437,7 @@ export class OktaClient {
     if (requestId !== undefined) details.requestId = requestId;
     const challenge = parseWwwAuthenticate(headerValue(headers['www-authenticate']));
     if (challenge) details.challenge = challenge;
-    const parsed = parseJsonBody(text, status);
+    const parsed = parseJsonBody(bytes, status, false);
     const body = parsed.ok ? oktaErrorBodySchema.safeParse(parsed.value) : undefined;
     if (body?.success) {
       details.errorCode = body.data.errorCode;
@@ -556,7 +566,13 @@ type ParsedBody =
   | { ok: false; problem: 'truncated body' | 'non-JSON body' | 'empty body' };
 
 /** Okta answers JSON; an empty body is fine only on 204. */
-function parseJsonBody(text: string, status: number): ParsedBody {
+function parseJsonBody(bytes: Buffer, status: number, elementWise: boolean): ParsedBody {
+  if (elementWise) {
+    const scan = scanJsonArray(bytes);
+    if (scan.kind === 'array') return { ok: true, value: scan.body };
+    if (scan.kind === 'truncated') return { ok: false, problem: 'truncated body' };
+  }
+  const text = bytes.toString('utf8');
   if (text.trim() === '')
     return status === 204 ? { ok: true, value: undefined } : { ok: false, problem: 'empty body' };
   try {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { OktaResponse } from './client.js';
 import { PaginationError, ResponseShapeError } from './errors.js';
+import { JsonArrayBody } from './json-array-body.js';
 import { nextLinkOf } from './link-header.js';
 import type { OrgUrl } from './org-url.js';
 
@@ -46,7 +47,7 @@ export interface PageSource {
   readonly orgUrl: OrgUrl;
   get<T = unknown>(
     pathOrUrl: string,
-    options?: { searchParams?: Record<string, string | number>; label?: string },
+    options?: { searchParams?: Record<string, string | number>; label?: string; elementWise?: boolean },
   ): Promise<OktaResponse<T>>;
 }
 
@@ -78,20 +79,20 @@ export async function* paginatePages<T>(
         { request: describe(path) },
       );
     }
-    const label = options.label === undefined ? {} : { label: options.label };
+    const perPage = {
+      ...(options.label === undefined ? {} : { label: options.label }),
+      // A top-level array is read record by record; IAM lists wrap theirs in an object.
+      elementWise: options.itemsKey === undefined,
+    };
     const response = await source.get<unknown>(
       url,
-      pageNumber === 1 ? { searchParams: firstParams, ...label } : label,
+      pageNumber === 1 ? { searchParams: firstParams, ...perPage } : perPage,
     );
     followed.add(response.url);
 
-    const items = validateItems(
-      itemsOf(response, path, options.itemsKey),
-      response,
-      path,
-      pageNumber,
-      options,
-    );
+    const list = itemsOf(response, path, options.itemsKey);
+    const items = validateItems(list, response, path, pageNumber, options);
+    if (list instanceof JsonArrayBody) list.release();
     const given =
       options.itemsKey === undefined ? nextLinkOf(response.headers.link) : bodyNextLink(response.body);
     const nextUrl = given === undefined ? undefined : checkNextUrl(given, response.url, source.orgUrl, path);
@@ -121,10 +122,14 @@ export async function* paginateRecords<T>(
   for await (const page of paginatePages(source, path, options)) yield* page.items;
 }
 
-function itemsOf(response: OktaResponse<unknown>, path: string, itemsKey: string | undefined): unknown[] {
+function itemsOf(
+  response: OktaResponse<unknown>,
+  path: string,
+  itemsKey: string | undefined,
+): unknown[] | JsonArrayBody {
   const { body } = response;
   const items = itemsKey === undefined ? body : isRecord(body) ? body[itemsKey] : undefined;
-  if (Array.isArray(items)) return items;
+  if (Array.isArray(items) || items instanceof JsonArrayBody) return items;
   const where = itemsKey === undefined ? 'a JSON array' : `an array under "${itemsKey}"`;
   throw new ResponseShapeError(`Okta's answer to ${describe(path)} is not ${where} of records.`, {
     status: response.status,
@@ -134,15 +139,28 @@ function itemsOf(response: OktaResponse<unknown>, path: string, itemsKey: string
 }
 
 function validateItems<T>(
-  items: unknown[],
+  items: unknown[] | JsonArrayBody,
   response: OktaResponse<unknown>,
   path: string,
   pageNumber: number,
   options: PaginateOptions<T>,
 ): T[] {
   const { schema } = options;
-  if (!schema) return items as T[];
-  return items.map((item, index) => {
+  const itemAt = (index: number): unknown => {
+    if (Array.isArray(items)) return items[index];
+    try {
+      return items.at(index);
+    } catch {
+      throw new ResponseShapeError(
+        `Okta's answer to ${describe(path)} (page ${pageNumber}) holds a record that is not valid JSON (record index ${index}).`,
+        { status: response.status, request: describe(path), requestId: response.requestId },
+      );
+    }
+  };
+  // One record at a time: each raw record is garbage once its validated copy is made.
+  return Array.from({ length: items.length }, (_, index) => {
+    const item = itemAt(index);
+    if (!schema) return item as T;
     const result = schema.safeParse(item);
     if (result.success) return result.data;
     // Name where and what, never the values: records hold personal data.

@@ -342,6 +342,43 @@ describe('OktaClient errors', () => {
     expect(error.message).toContain(reason);
   });
 
+  it.each([
+    ['cut inside a string', '[{"id":"00u1","profile":{"login":"a'],
+    ['cut between records', '[{"id":"00u1"},'],
+    ['cut before the closing bracket', '[{"id":"00u1"}'],
+    ['non-JSON body', '<html><body>Service Unavailable</body></html>'],
+  ])(
+    'retries a list page %s, read record by record, and yields the records of the whole page',
+    async (_, body) => {
+      const calls = serveSequence('/api/v1/users', [
+        text(body, 200),
+        json([{ id: '00u1', note: 'a "quoted", [bracketed] value' }, { id: '00u2' }]),
+      ]);
+      const { client, events } = createTestClient();
+      const records = [];
+      for await (const user of client.paginate('/api/v1/users')) records.push(user);
+      expect(records).toEqual([{ id: '00u1', note: 'a "quoted", [bracketed] value' }, { id: '00u2' }]);
+      expect(events).toMatchObject([{ type: 'retry' }]);
+      expect(calls.count).toBe(2);
+    },
+  );
+
+  it('fails a list page whose brackets balance but whose record is not JSON, naming the record, not its values', async () => {
+    serveSequence('/api/v1/users', [text('[{"id":"00u1"},{"id":"00u2","secret":tru}]', 200)]);
+    const { client } = createTestClient();
+    const records: unknown[] = [];
+    const error = await caught(
+      (async () => {
+        for await (const user of client.paginate('/api/v1/users')) records.push(user);
+      })(),
+    );
+    expect(error).toBeInstanceOf(ResponseShapeError);
+    expect(error.message).toContain('record index 1');
+    expect(error.message).not.toContain('secret');
+    // Nothing of a page is handed out before the whole page is read.
+    expect(records).toEqual([]);
+  });
+
   it('labels every attempt of a list and reports how long each waited in the scheduler', async () => {
     const reset = String(Date.parse(DATE) / 1000 + 5);
     serveSequence('/api/v1/groups', [
