@@ -33,13 +33,18 @@ export function signInOf(event: AppSignInEvent): { userId: string; appId: string
 /**
  * Counts sign-ins per user × app in compact typed arrays (ids interned once), so a million
  * events over hundreds of thousands of pairs stay within a few tens of megabytes.
+ *
+ * Pairs are found through an open-addressing table of slot numbers (4 bytes a cell, at most half
+ * full) rather than a `Map` keyed by user × app: on the `large` sample org's 395,000 pairs that is
+ * ~4 MB instead of ~15 MB of heap, all of it in one typed array the garbage collector never scans.
  */
 export class AppUsageAggregator {
   readonly #userIndex = new Map<string, number>();
   readonly #userIds: string[] = [];
   readonly #appIndex = new Map<string, number>();
   readonly #appIds: string[] = [];
-  readonly #slotOfPair = new Map<number, number>();
+  /** Slot + 1 of the pair hashed to each cell; 0 for an empty cell. Length is a power of two. */
+  #table = new Int32Array(2048);
   #pairUser = new Uint32Array(1024);
   #pairApp = new Uint32Array(1024);
   #lastSignIn = new Float64Array(1024);
@@ -70,15 +75,19 @@ export class AppUsageAggregator {
     if (signIn.at < this.#since90) return false;
     const user = intern(this.#userIndex, this.#userIds, signIn.userId);
     const app = intern(this.#appIndex, this.#appIds, signIn.appId);
-    const key = user * 0x1_0000_0000 + app;
-    let slot = this.#slotOfPair.get(key);
-    if (slot === undefined) {
+    let cell = this.#cellOf(user, app);
+    let slot = this.#table[cell]! - 1;
+    if (slot === -1) {
       slot = this.#pairs++;
       this.#grow();
-      this.#slotOfPair.set(key, slot);
       this.#pairUser[slot] = user;
       this.#pairApp[slot] = app;
       this.#lastSignIn[slot] = signIn.at;
+      if (this.#pairs * 2 > this.#table.length) {
+        this.#rehash(this.#table.length * 2);
+        cell = this.#cellOf(user, app);
+      }
+      this.#table[cell] = slot + 1;
     } else if (signIn.at > this.#lastSignIn[slot]!) {
       this.#lastSignIn[slot] = signIn.at;
     }
@@ -89,7 +98,8 @@ export class AppUsageAggregator {
 
   /** Rows ordered by user id, then app id (plain code-unit order), so every run lists them alike. */
   *rows(): Generator<AppUsageRow> {
-    const order = Array.from({ length: this.#pairs }, (_, slot) => slot);
+    const order = new Uint32Array(this.#pairs);
+    for (let slot = 0; slot < order.length; slot++) order[slot] = slot;
     const userIds = this.#userIds;
     const appIds = this.#appIds;
     const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -109,6 +119,28 @@ export class AppUsageAggregator {
     }
   }
 
+  /** The cell holding the pair, or the empty cell where it belongs (linear probing). */
+  #cellOf(user: number, app: number): number {
+    const mask = this.#table.length - 1;
+    let cell = hashPair(user, app) & mask;
+    for (;;) {
+      const slot = this.#table[cell]! - 1;
+      if (slot === -1 || (this.#pairUser[slot] === user && this.#pairApp[slot] === app)) return cell;
+      cell = (cell + 1) & mask;
+    }
+  }
+
+  #rehash(size: number): void {
+    this.#table = new Int32Array(size);
+    const mask = size - 1;
+    // Every pair but the newest (its cell is set by the caller).
+    for (let slot = 0; slot < this.#pairs - 1; slot++) {
+      let cell = hashPair(this.#pairUser[slot]!, this.#pairApp[slot]!) & mask;
+      while (this.#table[cell] !== 0) cell = (cell + 1) & mask;
+      this.#table[cell] = slot + 1;
+    }
+  }
+
   #grow(): void {
     if (this.#pairs <= this.#pairUser.length) return;
     const capacity = this.#pairUser.length * 2;
@@ -118,6 +150,14 @@ export class AppUsageAggregator {
     this.#count30 = resize(this.#count30, new Uint32Array(capacity));
     this.#count90 = resize(this.#count90, new Uint32Array(capacity));
   }
+}
+
+/** Mixes two 32-bit ids into a well-spread 32-bit hash (murmur3's finaliser). */
+function hashPair(user: number, app: number): number {
+  let hash = Math.imul(user, 0x9e3779b1) ^ app;
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
 }
 
 function intern(index: Map<string, number>, values: string[], value: string): number {

@@ -265,12 +265,15 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
 
   // --- System Log: app usage, and for incremental runs the change feed ------------------------
   const feed = new ChangeFeed();
-  const aggregator = new AppUsageAggregator(now);
+  // Released once app_usage is written: the rest of the run must not carry it.
+  let aggregator: AppUsageAggregator | undefined = new AppUsageAggregator(now);
   const usageEvents = options.openUsageEventsWriter?.();
   type SignIn = { userId: string; appId: string; at: number };
   /** Counts the sign-ins of the last 90 days and keeps them for the next incremental run. */
   const keepSignIns = async (signIns: SignIn[]) => {
-    const kept = signIns.filter((signIn) => aggregator.addSignIn(signIn));
+    const counting = aggregator;
+    if (!counting) return;
+    const kept = signIns.filter((signIn) => counting.addSignIn(signIn));
     await usageEvents?.writeMany(
       kept.map((signIn) => ({
         userId: signIn.userId,
@@ -313,14 +316,16 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       await keepSignIns(signIns);
       logCheckpoint = page.nextUrl;
       events += page.items.length;
-      if (events > 0) progress('app_usage', aggregator.size);
+      if (events > 0) progress('app_usage', aggregator?.size ?? 0);
     }
   };
   const usageTask = () =>
     entityTask(['app_usage'], async () => {
       const writer = open('app_usage');
+      const counted = aggregator;
+      aggregator = undefined;
       let batch: Row[] = [];
-      for (const row of aggregator.rows()) {
+      for (const row of counted?.rows() ?? []) {
         batch.push({ ...row });
         if (batch.length === 1000) {
           await writer.writeMany(batch);
