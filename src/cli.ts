@@ -655,20 +655,23 @@ export async function runCli(argv: string[], context: CliContext = processContex
   }
 }
 
-/** True when this module is the program being run (`bin/okta-connector.js` or `node dist/cli.js`), not an import. */
+/**
+ * Runs the command line as the program: its exit code becomes the process's (or the worker
+ * thread's, for `sync`, see launch.ts).
+ */
+export async function runAsProgram(argv: string[]): Promise<void> {
+  const exitCode = await runCli(argv);
+  // After an interruption, requests abandoned in flight must not keep the process alive.
+  if (exitCode === ExitCode.Interrupted) process.exit(exitCode);
+  process.exitCode = exitCode;
+}
+
+/** True when this module is run directly (`node dist/cli.js`: no worker thread for sync). */
 function isEntryPoint(): boolean {
   const script = process.argv[1];
   if (!script) return false;
   try {
-    const real = realpathSync(script);
-    const candidates = [import.meta.url, new URL('../bin/okta-connector.js', import.meta.url).href];
-    return candidates.some((url) => {
-      try {
-        return realpathSync(fileURLToPath(url)) === real;
-      } catch {
-        return false;
-      }
-    });
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
   } catch {
     return false;
   }
@@ -679,8 +682,5 @@ if (isEntryPoint()) {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
-  const exitCode = await runCli(process.argv.slice(2));
-  // After an interruption, requests abandoned in flight must not keep the process alive.
-  if (exitCode === ExitCode.Interrupted) process.exit(exitCode);
-  process.exitCode = exitCode;
+  await runAsProgram(process.argv.slice(2));
 }

@@ -57,6 +57,8 @@ export interface CliOptions {
   env: Record<string, string>;
   /** @default the repository root */
   cwd?: string;
+  /** Written to the child's stdin, which is then closed. @default nothing */
+  input?: string;
 }
 
 /** Starts `okta-connector <args>` in a child process with exactly `options.env`. */
@@ -75,7 +77,7 @@ export function startCli(args: string[], options: CliOptions): RunningCli {
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
-  child.stdin?.end();
+  child.stdin?.end(options.input ?? '');
   const result = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (exitCode, signal) => {

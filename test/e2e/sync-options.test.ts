@@ -192,6 +192,24 @@ describe.concurrent('output for people, scripts and cron', () => {
     expect(failed.stderr).not.toMatch(ANSI);
   });
 
+  it('--token-stdin: the token piped in reaches the sync (which runs in a worker thread)', async () => {
+    const outputDir = work.outputDir('token-stdin');
+    const { OKTA_CLIENT_TOKEN: _, ...env } = work.env(org);
+    const result = await runCli(['sync', '--token-stdin', '--json', '--output-dir', outputDir], {
+      env,
+      input: `${org.token}\n`,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'complete', org: org.url });
+    expect(result.stderr).not.toContain(org.token);
+
+    const refused = await runCli(['sync', '--token-stdin', '--output-dir', outputDir], {
+      env,
+      input: 'not-the-token-of-this-org\n',
+    });
+    expect(refused.exitCode).toBe(4);
+  });
+
   it('human output: the entity table on stdout, progress lines on stderr', async () => {
     const outputDir = work.outputDir('human');
     const result = await runCli(['sync', '--output-dir', outputDir], { env: work.env(org) });

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { commandOf } from '../../src/launch.js';
+
+describe('commandOf (which command runs in the sync worker)', () => {
+  it.each([
+    [['sync'], 'sync'],
+    [['sync', '--profile', 'export'], 'sync'],
+    [['--profile', 'sync', 'export', '--view', 'users'], 'export'],
+    [['--json', '--quiet', 'sync', '--incremental'], 'sync'],
+    [['--verbose', '--profile', 'prod', 'configure', '--show'], 'configure'],
+    [['--', 'sync'], 'sync'],
+    [['--help'], undefined],
+    [[], undefined],
+  ])('%j → %s', (argv, command) => {
+    expect(commandOf(argv)).toBe(command);
+  });
+});
