@@ -1,3 +1,5 @@
+import { IdTable } from './id-table.js';
+
 const DAY_MS = 86_400_000;
 
 export interface AppUsageRow {
@@ -39,10 +41,8 @@ export function signInOf(event: AppSignInEvent): { userId: string; appId: string
  * ~4 MB instead of ~15 MB of heap, all of it in one typed array the garbage collector never scans.
  */
 export class AppUsageAggregator {
-  readonly #userIndex = new Map<string, number>();
-  readonly #userIds: string[] = [];
-  readonly #appIndex = new Map<string, number>();
-  readonly #appIds: string[] = [];
+  readonly #users = new IdTable();
+  readonly #apps = new IdTable();
   /** Slot + 1 of the pair hashed to each cell; 0 for an empty cell. Length is a power of two. */
   #table = new Int32Array(2048);
   #pairUser = new Uint32Array(1024);
@@ -73,8 +73,8 @@ export class AppUsageAggregator {
   /** Adds one sign-in (as `signInOf` returns it); returns whether it falls in the 90-day window. */
   addSignIn(signIn: { userId: string; appId: string; at: number }): boolean {
     if (signIn.at < this.#since90) return false;
-    const user = intern(this.#userIndex, this.#userIds, signIn.userId);
-    const app = intern(this.#appIndex, this.#appIds, signIn.appId);
+    const user = this.#users.add(signIn.userId);
+    const app = this.#apps.add(signIn.appId);
     let cell = this.#cellOf(user, app);
     let slot = this.#table[cell]! - 1;
     if (slot === -1) {
@@ -98,20 +98,19 @@ export class AppUsageAggregator {
 
   /** Rows ordered by user id, then app id (plain code-unit order), so every run lists them alike. */
   *rows(): Generator<AppUsageRow> {
+    const userRank = rankOf(this.#users);
+    const appRank = rankOf(this.#apps);
     const order = new Uint32Array(this.#pairs);
     for (let slot = 0; slot < order.length; slot++) order[slot] = slot;
-    const userIds = this.#userIds;
-    const appIds = this.#appIds;
-    const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     order.sort(
       (a, b) =>
-        compare(userIds[this.#pairUser[a]!]!, userIds[this.#pairUser[b]!]!) ||
-        compare(appIds[this.#pairApp[a]!]!, appIds[this.#pairApp[b]!]!),
+        userRank[this.#pairUser[a]!]! - userRank[this.#pairUser[b]!]! ||
+        appRank[this.#pairApp[a]!]! - appRank[this.#pairApp[b]!]!,
     );
     for (const slot of order) {
       yield {
-        userId: userIds[this.#pairUser[slot]!]!,
-        appId: appIds[this.#pairApp[slot]!]!,
+        userId: this.#users.idAt(this.#pairUser[slot]!),
+        appId: this.#apps.idAt(this.#pairApp[slot]!),
         lastSignIn: new Date(this.#lastSignIn[slot]!).toISOString(),
         signIns30d: this.#count30[slot]!,
         signIns90d: this.#count90[slot]!,
@@ -160,14 +159,15 @@ function hashPair(user: number, app: number): number {
   return (hash ^ (hash >>> 16)) >>> 0;
 }
 
-function intern(index: Map<string, number>, values: string[], value: string): number {
-  let position = index.get(value);
-  if (position === undefined) {
-    position = values.length;
-    values.push(value);
-    index.set(value, position);
-  }
-  return position;
+/** The place of each id of the table in code-unit order: rank[number of the id]. */
+function rankOf(table: IdTable): Uint32Array {
+  const ids = Array.from({ length: table.size }, (_, index) => table.idAt(index));
+  const byId = Array.from(ids.keys()).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+  const rank = new Uint32Array(table.size);
+  byId.forEach((index, place) => {
+    rank[index] = place;
+  });
+  return rank;
 }
 
 function resize<T extends Uint32Array | Float64Array>(from: T, to: T): T {

@@ -35,6 +35,7 @@ import {
   userSchemaRows,
 } from './entities.js';
 import type { EntityFileResult, EntityWriter } from './entity-writer.js';
+import { IdTable } from './id-table.js';
 import { runPool } from './run-pool.js';
 
 type Row = Record<string, unknown>;
@@ -388,7 +389,7 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       const usersWriter = open('users', attributes);
       // A plain list omits DEPROVISIONED users; a second, filtered pass adds them. A user
       // deprovisioned between the two passes is written once, as the first pass saw it.
-      const seen = new Set<string>();
+      const seen = new IdTable();
       for await (const users of listUsers(client, label('users'))) {
         for (const user of users) seen.add(user.id);
         await usersWriter.writeMany(users.map(userRow));
