@@ -2,10 +2,22 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 
+type Chunk = string | Uint8Array;
+
+/**
+ * How much text writers hand to a sink in one piece, in characters. A page of records as one string would be up to
+ * a megabyte, which V8 keeps in its large-object space until a full collection; pieces this size
+ * (64 kB at most, two bytes a character) die young.
+ */
+export const PIECE_CHARS = 32 * 1024;
+
 /** A file being written, with its size and SHA-256 computed from the bytes as they go out. */
 export interface ByteSink {
-  /** Resolves once the chunk is handed to the file stream and the stream is below its high-water mark. */
-  write(chunk: string | Uint8Array): Promise<void>;
+  /**
+   * Resolves once the chunk (or every piece of it, in order) is handed to the file stream and the
+   * stream is below its high-water mark.
+   */
+  write(chunk: Chunk | readonly Chunk[]): Promise<void>;
   /** Flushes and closes the file. */
   end(): Promise<{ bytes: number; sha256: string }>;
   /** Closes the file without flushing what is pending; the caller removes it. */
@@ -33,10 +45,15 @@ export function createByteSink(path: string): ByteSink {
   return {
     async write(chunk) {
       if (failure) throw failure;
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      hash.update(buffer);
-      bytes += buffer.byteLength;
-      if (!stream.write(buffer)) await drained(stream);
+      let full = false;
+      // All pieces before any await: writes that are not awaited stay in order.
+      for (const piece of typeof chunk === 'string' || chunk instanceof Uint8Array ? [chunk] : chunk) {
+        const buffer = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+        hash.update(buffer);
+        bytes += buffer.byteLength;
+        if (!stream.write(buffer)) full = true;
+      }
+      if (full) await drained(stream);
       if (failure) throw failure;
     },
     async end() {

@@ -7,7 +7,7 @@ import { stringify } from 'csv-stringify';
 import { InternalError } from '../errors.js';
 import { ColumnCollector } from './column-collector.js';
 import type { ColumnPlan, CsvOptions } from './column-plan.js';
-import { createByteSink } from './create-byte-sink.js';
+import { createByteSink, PIECE_CHARS } from './create-byte-sink.js';
 import { encodeCsvValue } from './encode-csv-value.js';
 import type { EntityFileResult, EntityWriter } from './entity-writer.js';
 import { serialiseRecord } from './serialise-record.js';
@@ -47,13 +47,19 @@ export function createCsvWriter(options: {
     },
     async writeMany(records) {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is ${state}: no more records.`);
-      let chunk = '';
+      const pieces: string[] = [];
+      let piece = '';
       for (const record of records) {
-        chunk += `${serialiseRecord(entity, record)}\n`;
+        piece += `${serialiseRecord(entity, record)}\n`;
         collector.observe(record);
         count += 1;
+        if (piece.length >= PIECE_CHARS) {
+          pieces.push(piece);
+          piece = '';
+        }
       }
-      if (chunk !== '') await spool.write(chunk);
+      if (piece !== '') pieces.push(piece);
+      if (pieces.length > 0) await spool.write(pieces);
     },
     async close(): Promise<EntityFileResult> {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is already ${state}.`);

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError } from '../errors.js';
-import { createByteSink } from './create-byte-sink.js';
+import { createByteSink, PIECE_CHARS } from './create-byte-sink.js';
 import type { EntityFileResult, EntityWriter } from './entity-writer.js';
 import { serialiseRecord } from './serialise-record.js';
 
@@ -22,15 +22,21 @@ export function createJsonWriter(options: {
   let count = 0;
   let state: 'open' | 'closed' | 'aborted' = 'open';
 
-  /** The bytes of `records`, separators included; chosen before any await so unawaited writes stay in order. */
-  const chunkOf = (records: readonly Record<string, unknown>[]): string => {
-    let chunk = '';
+  /** The text of `records`, separators included; chosen before any await so unawaited writes stay in order. */
+  const piecesOf = (records: readonly Record<string, unknown>[]): string[] => {
+    const pieces: string[] = [];
+    let piece = '';
     for (const record of records) {
       const text = serialiseRecord(entity, record);
-      chunk += format === 'ndjson' ? `${text}\n` : `${count === 0 ? '[\n' : ',\n'}${text}`;
+      piece += format === 'ndjson' ? `${text}\n` : `${count === 0 ? '[\n' : ',\n'}${text}`;
       count += 1;
+      if (piece.length >= PIECE_CHARS) {
+        pieces.push(piece);
+        piece = '';
+      }
     }
-    return chunk;
+    if (piece !== '') pieces.push(piece);
+    return pieces;
   };
 
   return {
@@ -39,7 +45,7 @@ export function createJsonWriter(options: {
     },
     async writeMany(records) {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is ${state}: no more records.`);
-      if (records.length > 0) await sink.write(chunkOf(records));
+      if (records.length > 0) await sink.write(piecesOf(records));
     },
     async close(): Promise<EntityFileResult> {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is already ${state}.`);

@@ -92,6 +92,38 @@ describe('json and ndjson', () => {
     expect(bytes.includes(Buffer.from('👩🏽‍💻', 'utf8'))).toBe(true);
   });
 
+  it.each(['json', 'ndjson', 'csv'] as const)(
+    '%s: pages written without awaiting each other, in pieces, land whole and in call order, with the right sha256',
+    async (format) => {
+      // Pages far larger than one piece (32 k characters), some records larger than a piece on their own.
+      const page = (n: number) =>
+        Array.from({ length: 300 }, (_, index) => ({
+          id: `00u${n}-${index}`,
+          note: index % 50 === 0 ? `${'健'.repeat(40_000)}${n}` : `record ${index} of page ${n}`,
+        }));
+      const pages = [page(1), page(2), page(3)];
+      const writer = createEntityWriter({ dir, entity: 'users', format });
+      await Promise.all(pages.map((records) => writer.writeMany(records)));
+      const result = await writer.close();
+      const bytes = await readFile(join(dir, result.file));
+      const all = pages.flat();
+      const read =
+        format === 'json'
+          ? JSON.parse(bytes.toString('utf8'))
+          : format === 'ndjson'
+            ? bytes
+                .toString('utf8')
+                .trimEnd()
+                .split('\n')
+                .map((line) => JSON.parse(line))
+            : parse(bytes, { columns: true });
+      expect(read).toStrictEqual(all);
+      expect(result.count).toBe(all.length);
+      expect(result.bytes).toBe(bytes.length);
+      expect(result.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    },
+  );
+
   it('writes an empty file for no ndjson records', async () => {
     const { bytes, result } = await writeAll('ndjson', []);
     expect(bytes.length).toBe(0);
