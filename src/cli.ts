@@ -16,7 +16,15 @@ import { PROFILE_NAME_PATTERN } from './config/schema.js';
 import { ExitCode, type ExitCodeValue, toConnectorError, UsageError } from './errors.js';
 import { ENTITY_NAMES } from './inventory/entities.js';
 import { NetworkError, OktaError } from './okta/errors.js';
-import { createIo, type Env, type InputStream, type Io, type OutputStream } from './ui/io.js';
+import {
+  canAnimate,
+  createIo,
+  type Env,
+  type InputStream,
+  type Io,
+  loadSpinners,
+  type OutputStream,
+} from './ui/io.js';
 import { redact, registerSecret } from './ui/redact.js';
 import { VERSION } from './version.js';
 
@@ -150,6 +158,8 @@ function action<O>(
   return async (...args: unknown[]): Promise<void> => {
     const command = args.at(-1) as Command;
     const options = command.optsWithGlobals<O & GlobalOptions>();
+    if (canAnimate({ stderr: context.stderr, quiet: options.quiet, json: options.json }))
+      await loadSpinners();
     const io = ioFor(context, options);
     state.io = io;
     if ('token' in options && options.token !== undefined) {

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import { redact } from './redact.js';
 
 /** A stream we write to: `process.stdout`/`stderr`, or a capture stream in tests. */
@@ -107,6 +107,22 @@ export function colorLevel(options: IoOptions): 0 | 1 | 2 | 3 {
   return depth >= 4 ? 1 : 0;
 }
 
+let createSpinner: typeof import('ora').default | undefined;
+
+/**
+ * Loads the spinner library before an Io that may animate is created. Only a terminal shows
+ * spinners, so a cron run or a pipe never loads it: that is a few megabytes a nightly sync does
+ * not carry. Without it, spinners print their final line only, as off a terminal.
+ */
+export async function loadSpinners(): Promise<void> {
+  createSpinner ??= (await import('ora')).default;
+}
+
+/** Whether an Io made with these options would animate spinners (once they are loaded). */
+export function canAnimate(options: Pick<IoOptions, 'stderr' | 'quiet' | 'json'>): boolean {
+  return isTTY(options.stderr) && (options.stderr.columns ?? 0) > 0 && !options.quiet && !options.json;
+}
+
 function emptyInput(): InputStream {
   const stream = new PassThrough();
   stream.end();
@@ -121,7 +137,7 @@ export function createIo(options: IoOptions): Io {
   const color = new Chalk({ level: colorLevel(options) });
   const stdin = options.stdin ?? emptyInput();
   // A terminal that reports no width (some container ptys) would make ora's line clearing misbehave.
-  const spinnersAllowed = isTTY(stderr) && (stderr.columns ?? 0) > 0 && !quiet && !json;
+  const ora = canAnimate(options) ? createSpinner : undefined;
   let activeSpinner: Ora | undefined;
 
   const writeErr = (text: string): void => {
@@ -145,7 +161,7 @@ export function createIo(options: IoOptions): Io {
   };
 
   const spinner = (text: string): Spinner => {
-    if (!spinnersAllowed) {
+    if (!ora) {
       let current = text;
       return {
         update: (next) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colorLevel, createIo } from '../../src/ui/io.js';
+import { colorLevel, createIo, loadSpinners } from '../../src/ui/io.js';
 import { redact, registerSecret } from '../../src/ui/redact.js';
 import { formatRequestEvent } from '../../src/ui/request-log.js';
 import { ANSI, CaptureStream, fakeIo } from '../cli/harness.js';
@@ -76,11 +76,15 @@ describe('createIo', () => {
     expect(stderr.text()).toBe('✓ Still working\n');
   });
 
-  it('spinner: animated on a terminal, nothing with --json or --quiet', () => {
+  it('spinner: animated on a terminal once the spinner library is loaded, nothing with --json or --quiet', async () => {
+    await loadSpinners();
     const tty = fakeIo({ tty: true });
     const spinner = tty.io.spinner('Working');
+    expect(tty.stderr.text()).toContain('Working');
     spinner.succeed('Done');
     expect(tty.stderr.text()).toContain('Done');
+    // ora hides the cursor while it animates and clears the line it drew.
+    expect(tty.stderr.text()).toContain('\u001B[?25l');
 
     for (const flags of [{ json: true }, { quiet: true }]) {
       const quiet = fakeIo({ tty: true, ...flags });
