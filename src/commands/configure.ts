@@ -13,7 +13,7 @@ import { resolveUserPath } from '../config/paths.js';
 import { DEFAULT_FORMAT, defaultOutputDir } from '../config/resolve.js';
 import { parseSchedule } from '../config/schedule.js';
 import { OUTPUT_FORMATS, type OutputFormat, outputFormatSchema, type Profile } from '../config/schema.js';
-import { ConfigStore } from '../config/store.js';
+import { ConfigStore, loadConfigWriter } from '../config/store.js';
 import { maskToken, normalizeToken } from '../config/token.js';
 import { ConfigError, ConnectorError, UsageError } from '../errors.js';
 import { ENTITY_NAMES } from '../inventory/entities.js';
@@ -250,6 +250,7 @@ async function lookUpOrganization(
  * flags), or shows, lists or deletes profiles. The token is read only from stdin or a hidden prompt.
  */
 export async function configure(options: ConfigureOptions, io: Io): Promise<ConfigureResult> {
+  await loadConfigWriter();
   const store = new ConfigStore(options.env);
   const name = options.profile;
   const modes = (['show', 'list', 'delete'] as const).filter((mode) => options[mode]);

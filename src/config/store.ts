@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Conf from 'conf';
+import type Conf from 'conf';
 import type { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { ConfigError, InternalError } from '../errors.js';
 import type { Env } from '../ui/io.js';
 import { registerSecret } from '../ui/redact.js';
 import { CONFIG_FILE_NAME, configDir } from './paths.js';
@@ -37,6 +37,17 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+let ConfClass: typeof Conf | undefined;
+
+/**
+ * Loads conf, which writes the config file (atomically, mode 0600). Only `configure` writes, so a
+ * sync, which only reads the file, never loads conf and the JSON-schema validator it brings along
+ * (~6 MB resident). Call before `saveProfile` or `deleteProfile`.
+ */
+export async function loadConfigWriter(): Promise<void> {
+  ConfClass ??= (await import('conf')).default;
+}
+
 /**
  * The config file: `profiles.<name> = { domain, token, outputDir?, format?, schedule? }`, kept by conf
  * in a 0600 file inside a 0700 folder. A file that is not valid JSON or has the wrong shape is never
@@ -62,7 +73,7 @@ export class ConfigStore {
   /** The whole file, validated. A missing file reads as no profiles. Registers every token for redaction. */
   read(): ConfigFile {
     if (!this.exists()) return { profiles: {} };
-    const result = configFileSchema.safeParse(this.#open().store);
+    const result = configFileSchema.safeParse(this.#conf ? this.#conf.store : this.#readFile());
     if (!result.success) {
       throw new ConfigError(
         `The config file ${this.path} has the wrong shape (${describeIssues(result.error)}).`,
@@ -117,10 +128,20 @@ export class ConfigStore {
     }
   }
 
+  /** The file's content, read as conf reads it (reading needs no conf). */
+  #readFile(): Record<string, unknown> {
+    try {
+      return deserialize(readFileSync(this.path, 'utf8'));
+    } catch (error) {
+      throw this.#readError(error);
+    }
+  }
+
   #open(): Conf<Record<string, unknown>> {
     if (this.#conf) return this.#conf;
+    if (!ConfClass) throw new InternalError('loadConfigWriter() must run before the config file is written.');
     try {
-      this.#conf = new Conf<Record<string, unknown>>({
+      this.#conf = new ConfClass<Record<string, unknown>>({
         projectName: 'okta-connector',
         projectSuffix: '',
         cwd: this.dir,

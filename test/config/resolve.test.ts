@@ -1,11 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveConnection, resolveSettings } from '../../src/config/resolve.js';
-import { ConfigStore } from '../../src/config/store.js';
+import { ConfigStore, loadConfigWriter } from '../../src/config/store.js';
 import { ConfigError, ExitCode, UsageError } from '../../src/errors.js';
 import { redact } from '../../src/ui/redact.js';
 import { tempDir } from '../cli/harness.js';
+
+// configure loads conf before it writes; these tests write profiles directly.
+beforeAll(loadConfigWriter);
 
 const PROFILE_TOKEN = '00ProfileToken-aaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const ENV_TOKEN = '00EnvironmentToken-bbbbbbbbbbbbbbbbbbbbbbb';

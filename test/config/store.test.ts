@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configDir } from '../../src/config/paths.js';
-import { ConfigStore } from '../../src/config/store.js';
+import { ConfigStore, loadConfigWriter } from '../../src/config/store.js';
 import { ConfigError, ExitCode } from '../../src/errors.js';
 import { redact } from '../../src/ui/redact.js';
 import { tempDir } from '../cli/harness.js';
+
+// configure loads conf before it writes; these tests write profiles directly.
+beforeAll(loadConfigWriter);
 
 const TOKEN = '00StoreTestToken-abcdefghijklmnopqrstuvwx';
 

@@ -4,13 +4,16 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigStore } from '../../src/config/store.js';
+import { ConfigStore, loadConfigWriter } from '../../src/config/store.js';
 import { type SampleOrg, startSampleOrg } from '../../src/demo/index.js';
 import { ExitCode } from '../../src/errors.js';
 import { acquireLock } from '../../src/inventory/acquire-lock.js';
 import { findEntry } from '../../src/schedule/crontab.js';
 import { run, tempDir } from '../cli/harness.js';
 import { installFakeCrontab } from './fake-crontab.js';
+
+// configure loads conf before it writes; these tests write profiles directly.
+beforeAll(loadConfigWriter);
 
 /**
  * The installed line, run the way cron runs it: cron turns `\%` into `%`, then hands the command to

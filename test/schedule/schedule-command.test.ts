@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   defaultCliPath,
   scheduleInstall,
@@ -9,12 +9,15 @@ import {
   scheduleShow,
 } from '../../src/commands/schedule.js';
 import type { Profile } from '../../src/config/schema.js';
-import { ConfigStore } from '../../src/config/store.js';
+import { ConfigStore, loadConfigWriter } from '../../src/config/store.js';
 import { ExitCode } from '../../src/errors.js';
 import { findEntry, markerLine } from '../../src/schedule/crontab.js';
 import type { CommandRunner } from '../../src/schedule/run-command.js';
 import { fakeIo, run, tempDir } from '../cli/harness.js';
 import { installFakeCrontab } from './fake-crontab.js';
+
+// configure loads conf before it writes; these tests write profiles directly.
+beforeAll(loadConfigWriter);
 
 const WINDOWS_PATHS = [
   '--node-path',
