@@ -26,11 +26,11 @@ export interface HeapGovernor {
 export interface HeapGovernorOptions {
   /** Never collect below this heap size. @default 32 MiB */
   floorBytes?: number;
-  /** Collect once the heap exceeds the last live size by this much (or by `headroomRatio` of it, if more). @default 12 MiB */
+  /** Collect once the heap exceeds the last live size by this much (or by `headroomRatio` of it, if more). @default 4 MiB */
   headroomBytes?: number;
-  /** @default 0.25 */
+  /** @default 0.1 */
   headroomRatio?: number;
-  /** How often the heap size is read. @default 100 */
+  /** How often the heap size is read (a cheap call). @default 25 */
   intervalMs?: number;
 }
 
@@ -54,8 +54,8 @@ function heldBytes(): number {
 
 export function startHeapGovernor(options: HeapGovernorOptions = {}): HeapGovernor {
   const floor = options.floorBytes ?? 32 * MIB;
-  const headroom = options.headroomBytes ?? 12 * MIB;
-  const ratio = options.headroomRatio ?? 0.25;
+  const headroom = options.headroomBytes ?? 4 * MIB;
+  const ratio = options.headroomRatio ?? 0.1;
   const gc = exposeGc();
   let collections = 0;
   let gcMs = 0;
@@ -77,7 +77,7 @@ export function startHeapGovernor(options: HeapGovernorOptions = {}): HeapGovern
         gcMs += performance.now() - started;
         collections++;
         measureLive = true;
-      }, options.intervalMs ?? 100)
+      }, options.intervalMs ?? 25)
     : undefined;
   timer?.unref();
   return {

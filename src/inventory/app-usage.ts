@@ -45,11 +45,11 @@ export class AppUsageAggregator {
   readonly #apps = new IdTable();
   /** Slot + 1 of the pair hashed to each cell; 0 for an empty cell. Length is a power of two. */
   #table = new Int32Array(2048);
-  #pairUser = new Uint32Array(1024);
-  #pairApp = new Uint32Array(1024);
-  #lastSignIn = new Float64Array(1024);
-  #count30 = new Uint32Array(1024);
-  #count90 = new Uint32Array(1024);
+  readonly #pairUser = new Column(Uint32Array);
+  readonly #pairApp = new Column(Uint32Array);
+  readonly #lastSignIn = new Column(Float64Array);
+  readonly #count30 = new Column(Uint32Array);
+  readonly #count90 = new Column(Uint32Array);
   #pairs = 0;
   readonly #since30: number;
   readonly #since90: number;
@@ -79,20 +79,21 @@ export class AppUsageAggregator {
     let slot = this.#table[cell]! - 1;
     if (slot === -1) {
       slot = this.#pairs++;
-      this.#grow();
-      this.#pairUser[slot] = user;
-      this.#pairApp[slot] = app;
-      this.#lastSignIn[slot] = signIn.at;
+      this.#pairUser.set(slot, user);
+      this.#pairApp.set(slot, app);
+      this.#lastSignIn.set(slot, signIn.at);
+      this.#count30.set(slot, 0);
+      this.#count90.set(slot, 0);
       if (this.#pairs * 2 > this.#table.length) {
         this.#rehash(this.#table.length * 2);
         cell = this.#cellOf(user, app);
       }
       this.#table[cell] = slot + 1;
-    } else if (signIn.at > this.#lastSignIn[slot]!) {
-      this.#lastSignIn[slot] = signIn.at;
+    } else if (signIn.at > this.#lastSignIn.get(slot)) {
+      this.#lastSignIn.set(slot, signIn.at);
     }
-    this.#count90[slot]! += 1;
-    if (signIn.at >= this.#since30) this.#count30[slot]! += 1;
+    this.#count90.set(slot, this.#count90.get(slot) + 1);
+    if (signIn.at >= this.#since30) this.#count30.set(slot, this.#count30.get(slot) + 1);
     return true;
   }
 
@@ -104,16 +105,16 @@ export class AppUsageAggregator {
     for (let slot = 0; slot < order.length; slot++) order[slot] = slot;
     order.sort(
       (a, b) =>
-        userRank[this.#pairUser[a]!]! - userRank[this.#pairUser[b]!]! ||
-        appRank[this.#pairApp[a]!]! - appRank[this.#pairApp[b]!]!,
+        userRank[this.#pairUser.get(a)]! - userRank[this.#pairUser.get(b)]! ||
+        appRank[this.#pairApp.get(a)]! - appRank[this.#pairApp.get(b)]!,
     );
     for (const slot of order) {
       yield {
-        userId: this.#users.idAt(this.#pairUser[slot]!),
-        appId: this.#apps.idAt(this.#pairApp[slot]!),
-        lastSignIn: new Date(this.#lastSignIn[slot]!).toISOString(),
-        signIns30d: this.#count30[slot]!,
-        signIns90d: this.#count90[slot]!,
+        userId: this.#users.idAt(this.#pairUser.get(slot)),
+        appId: this.#apps.idAt(this.#pairApp.get(slot)),
+        lastSignIn: new Date(this.#lastSignIn.get(slot)).toISOString(),
+        signIns30d: this.#count30.get(slot),
+        signIns90d: this.#count90.get(slot),
       };
     }
   }
@@ -124,7 +125,7 @@ export class AppUsageAggregator {
     let cell = hashPair(user, app) & mask;
     for (;;) {
       const slot = this.#table[cell]! - 1;
-      if (slot === -1 || (this.#pairUser[slot] === user && this.#pairApp[slot] === app)) return cell;
+      if (slot === -1 || (this.#pairUser.get(slot) === user && this.#pairApp.get(slot) === app)) return cell;
       cell = (cell + 1) & mask;
     }
   }
@@ -134,20 +135,38 @@ export class AppUsageAggregator {
     const mask = size - 1;
     // Every pair but the newest (its cell is set by the caller).
     for (let slot = 0; slot < this.#pairs - 1; slot++) {
-      let cell = hashPair(this.#pairUser[slot]!, this.#pairApp[slot]!) & mask;
+      let cell = hashPair(this.#pairUser.get(slot), this.#pairApp.get(slot)) & mask;
       while (this.#table[cell] !== 0) cell = (cell + 1) & mask;
       this.#table[cell] = slot + 1;
     }
   }
+}
 
-  #grow(): void {
-    if (this.#pairs <= this.#pairUser.length) return;
-    const capacity = this.#pairUser.length * 2;
-    this.#pairUser = resize(this.#pairUser, new Uint32Array(capacity));
-    this.#pairApp = resize(this.#pairApp, new Uint32Array(capacity));
-    this.#lastSignIn = resize(this.#lastSignIn, new Float64Array(capacity));
-    this.#count30 = resize(this.#count30, new Uint32Array(capacity));
-    this.#count90 = resize(this.#count90, new Uint32Array(capacity));
+const CHUNK_BITS = 14;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+
+/**
+ * A column of numbers that grows in typed-array chunks of 16,384: growing never copies (a doubled
+ * array would briefly hold old and new side by side) and at most one chunk is unused.
+ */
+class Column {
+  readonly #chunks: (Uint32Array | Float64Array)[] = [];
+  readonly #make: new (
+    length: number,
+  ) => Uint32Array | Float64Array;
+
+  constructor(make: new (length: number) => Uint32Array | Float64Array) {
+    this.#make = make;
+  }
+
+  get(index: number): number {
+    return this.#chunks[index >>> CHUNK_BITS]![index & CHUNK_MASK]!;
+  }
+
+  set(index: number, value: number): void {
+    const chunk = index >>> CHUNK_BITS;
+    while (chunk >= this.#chunks.length) this.#chunks.push(new this.#make(CHUNK_MASK + 1));
+    this.#chunks[chunk]![index & CHUNK_MASK] = value;
   }
 }
 
@@ -168,9 +187,4 @@ function rankOf(table: IdTable): Uint32Array {
     rank[index] = place;
   });
   return rank;
-}
-
-function resize<T extends Uint32Array | Float64Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
