@@ -89,7 +89,10 @@ export function assignmentsView(context: ViewContext): ViewData {
     rows: () =>
       deferRows(async () => {
         const { users, apps, groups, usage } = await loadAssignmentLookups(context);
-        return mapRows(readEntityRows(snapshot, 'app_users'), (row): Row | undefined => {
+        const appUsers = readEntityRows(snapshot, 'app_users', {
+          fields: ['appId', 'userId', 'scope', 'status'],
+        });
+        return mapRows(appUsers, (row): Row | undefined => {
           const appId = textOf(row.appId);
           const userId = textOf(row.userId);
           if (appId === null || userId === null) return undefined;

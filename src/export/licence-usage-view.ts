@@ -98,7 +98,9 @@ function perAppView(context: ViewContext): ViewData {
       const [ASSIGNED, ACTIVE, ACTIVE30, ACTIVE90, INACTIVE, NEVER, DEPROVISIONED, SUSPENDED] = [
         0, 1, 2, 3, 4, 5, 6, 7,
       ] as const;
-      for await (const row of readEntityRows(snapshot, 'app_users')) {
+      for await (const row of readEntityRows(snapshot, 'app_users', {
+        fields: ['appId', 'userId', 'scope', 'status'],
+      })) {
         const appId = textOf(row.appId);
         const userId = textOf(row.userId);
         if (appId === null || userId === null) continue;
@@ -164,7 +166,9 @@ function unusedAssignmentsView(context: ViewContext): ViewData {
       const { users, apps, groups, usage } = await loadAssignmentLookups(context);
       let packed = new Float64Array(Math.max(1024, writtenEntity(snapshot, 'app_users')?.count ?? 0));
       let count = 0;
-      for await (const row of readEntityRows(snapshot, 'app_users')) {
+      for await (const row of readEntityRows(snapshot, 'app_users', {
+        fields: ['appId', 'userId', 'scope', 'status'],
+      })) {
         const appId = textOf(row.appId);
         const userId = textOf(row.userId);
         if (appId === null || userId === null) continue;

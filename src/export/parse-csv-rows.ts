@@ -13,8 +13,18 @@ const LF = 0x0a;
  * (csv-parse would do, but it is only a development dependency of this package; this is the subset
  * our own writer produces plus the line-ending variants other tools write.)
  */
-export async function* parseCsvRows(chunks: AsyncIterable<string>, file: string): AsyncGenerator<string[]> {
+export async function* parseCsvRows(
+  chunks: AsyncIterable<string>,
+  file: string,
+  keepColumn?: (name: string) => boolean,
+): AsyncGenerator<string[]> {
   let row: string[] = [];
+  /**
+   * Per column of the header, whether its values are wanted (`keepColumn`); the others are still
+   * parsed, so the file is checked whole, but come back as "" without being copied out of the text.
+   */
+  let keep: boolean[] | undefined;
+  let header = true;
   let field = '';
   /** `start`: at the beginning of a field; `quoted`: inside quotes; `closed`: just after a quote. */
   let state: 'start' | 'plain' | 'quoted' | 'closed' = 'start';
@@ -46,7 +56,7 @@ export async function* parseCsvRows(chunks: AsyncIterable<string>, file: string)
         const quote = chunk.indexOf('"', i);
         const end = quote === -1 ? length : quote;
         for (let k = i; k < end; k++) if (chunk.charCodeAt(k) === LF) line++;
-        field += chunk.slice(i, end);
+        if (keep?.[row.length] !== false) field += chunk.slice(i, end);
         if (quote === -1) {
           i = length;
         } else {
@@ -58,7 +68,7 @@ export async function* parseCsvRows(chunks: AsyncIterable<string>, file: string)
       const code = chunk.charCodeAt(i);
       if (state === 'closed') {
         if (code === QUOTE) {
-          field += '"';
+          if (keep?.[row.length] !== false) field += '"';
           state = 'quoted';
           i++;
           continue;
@@ -81,7 +91,7 @@ export async function* parseCsvRows(chunks: AsyncIterable<string>, file: string)
           k++;
         }
         if (k > i) {
-          field += chunk.slice(i, k);
+          if (keep?.[row.length] !== false) field += chunk.slice(i, k);
           rowHasContent = true;
         }
         state = 'plain';
@@ -115,7 +125,12 @@ export async function* parseCsvRows(chunks: AsyncIterable<string>, file: string)
       row = [];
       rowHasContent = false;
       // A blank line is no record.
-      if (hadContent) yield done;
+      if (!hadContent) continue;
+      if (header) {
+        header = false;
+        if (keepColumn) keep = done.map(keepColumn);
+      }
+      yield done;
     }
   }
   if (state === 'quoted') fail('the file ends inside a quoted field (truncated)');

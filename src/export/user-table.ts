@@ -135,9 +135,23 @@ export class UserTable {
   }
 }
 
+/** The fields of a users row a UserTable with details reads (see `#add`). */
+const USER_FIELDS = [
+  'id',
+  'status',
+  'lastLogin',
+  'profile.login',
+  'profile.email',
+  'profile.displayName',
+  'profile.firstName',
+  'profile.lastName',
+  'profile.department',
+];
+
 /** Streams the users file into a UserTable. */
 export async function loadUserTable(snapshot: OpenedSnapshot, details: boolean): Promise<UserTable> {
   const table = new UserTable({ details, capacity: writtenEntity(snapshot, 'users')?.count ?? 1024 });
-  for await (const row of readEntityRows(snapshot, 'users')) table.add(row);
+  const fields = details ? USER_FIELDS : ['id', 'status'];
+  for await (const row of readEntityRows(snapshot, 'users', { fields })) table.add(row);
   return table;
 }
