@@ -9,8 +9,9 @@ import type { WorkerSetup } from './worker-entry.js';
  * allocation rate by growing its new space to 32 MB, committed for the rest of the run; only a
  * start-up flag or a worker's `resourceLimits` can cap it (`v8.setFlagsFromString` has no effect
  * once the heap exists). Measured on the `large` sample org, this is ~20 MB of the peak resident
- * size (docs/performance.md). The worker is the same process, so nothing changes for cron, Task
- * Scheduler or the memory a user sees; signals, stdin and the terminal are relayed to it.
+ * size (docs/performance.md). A worker thread is not another process: cron, Task Scheduler and
+ * anything measuring from outside see one process, and its signals, stdin and terminal are relayed
+ * to the worker.
  *
  * Keep this file's imports to Node's own modules: whatever it loads stays loaded beside the worker.
  */
