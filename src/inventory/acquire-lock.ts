@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -13,6 +13,16 @@ export const LOCK_FILE = '.lock';
 
 /** How long to wait while another run is taking a stale lock over (it holds `.lock.takeover`). */
 const TAKEOVER_RETRY_MS = 20;
+
+/** How often the holder touches its lock file, to show it is still running. */
+export const LOCK_HEARTBEAT_MS = 30_000;
+
+/**
+ * A lock file untouched this long is stale whoever wrote it: its run is gone (a container or pod
+ * killed on another host, a reboot that recycled the pid). Twenty missed heartbeats: a clock skew of
+ * minutes between hosts sharing the folder is still safe.
+ */
+export const LOCK_STALE_MS = 10 * 60_000;
 
 /** What `<outputDir>/<profile>/.lock` holds. */
 export const lockInfoSchema = z
@@ -42,6 +52,10 @@ export interface AcquireLockOptions {
    * @default 10_000
    */
   unreadableGraceMs?: number;
+  /** @default LOCK_HEARTBEAT_MS */
+  heartbeatMs?: number;
+  /** @default LOCK_STALE_MS */
+  staleMs?: number;
 }
 
 export interface ProfileLock {
@@ -56,19 +70,22 @@ export interface ProfileLock {
 /**
  * Takes the lock of a profile so that two runs never write the same profile at once.
  *
- * The lock file is created with `open(…, 'wx')`, which fails if it exists. An existing lock is stale
- * when it names a pid on this host that is no longer running (`process.kill(pid, 0)` gives ESRCH), or
- * cannot be parsed and is older than `unreadableGraceMs`; a stale lock is taken over. A lock from
- * another host cannot be checked and always counts as held. Otherwise: `LockedError`, naming the pid,
- * host and start time.
+ * The lock file is created with `open(…, 'wx')`, which fails if it exists. The holder touches it every
+ * `heartbeatMs`. An existing lock is stale when it names a pid on this host that is no longer running
+ * (`process.kill(pid, 0)` gives ESRCH), when it has not been touched for `staleMs` (its run is gone,
+ * wherever it ran: another host's pid cannot be checked from here, and containers get a new host name
+ * each run), or when it cannot be parsed and is older than `unreadableGraceMs`; a stale lock is taken
+ * over. Otherwise: `LockedError`, naming the pid, host and start time.
  *
  * The lock is released by `release()` (call it in a `finally`) and, as a safety net, when the process
- * exits normally. A kill -9 leaves the file behind; the next run sees its pid gone and takes it over.
+ * exits normally. A kill -9 leaves the file behind; the next run takes it over (at once on this host,
+ * once it is `staleMs` old elsewhere).
  */
 export async function acquireLock(options: AcquireLockOptions): Promise<ProfileLock> {
   const base = profileDir(options.dir, options.profile);
   const path = join(base, LOCK_FILE);
   const graceMs = options.unreadableGraceMs ?? 10_000;
+  const staleMs = options.staleMs ?? LOCK_STALE_MS;
   const info: LockInfo = {
     pid: process.pid,
     hostname: hostname(),
@@ -86,7 +103,8 @@ export async function acquireLock(options: AcquireLockOptions): Promise<ProfileL
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const current = await readLock(path);
       if (!current) continue; // released in the meantime: try again
-      if (current.info ? isHeld(current.info) : Date.now() - current.mtimeMs < graceMs) {
+      const age = Date.now() - current.mtimeMs;
+      if (current.info ? age < staleMs && isHeld(current.info) : age < graceMs) {
         throw lockedError(options.profile, path, current.info);
       }
       if (!(await takeOverStaleLock(path, current.raw, graceMs))) await delay(TAKEOVER_RETRY_MS);
@@ -98,26 +116,34 @@ export async function acquireLock(options: AcquireLockOptions): Promise<ProfileL
     } finally {
       await handle.close();
     }
-    return createLockHandle(path, info);
+    return createLockHandle(path, info, options.heartbeatMs ?? LOCK_HEARTBEAT_MS);
   }
   throw lockedError(options.profile, path, (await readLock(path))?.info);
 }
 
-function createLockHandle(path: string, info: LockInfo): ProfileLock {
+function createLockHandle(path: string, info: LockInfo, heartbeatMs: number): ProfileLock {
   const isOurs = (raw: string | undefined): boolean => {
     const parsed = raw === undefined ? undefined : parseLock(raw);
     return parsed?.token !== undefined && parsed.token === info.token;
   };
+  const heartbeat = setInterval(() => {
+    const now = new Date();
+    // A failed touch is no reason to stop the run; the lock only looks older to others.
+    utimes(path, now, now).catch(() => {});
+  }, heartbeatMs);
+  heartbeat.unref();
   const onExit = (): void => lock.releaseSync();
   const lock: ProfileLock = {
     path,
     info,
     async release() {
+      clearInterval(heartbeat);
       process.off('exit', onExit);
       const raw = await readFile(path, 'utf8').catch(() => undefined);
       if (isOurs(raw)) await rm(path, { force: true });
     },
     releaseSync() {
+      clearInterval(heartbeat);
       process.off('exit', onExit);
       let raw: string | undefined;
       try {

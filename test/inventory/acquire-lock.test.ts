@@ -1,4 +1,4 @@
-import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -63,7 +63,7 @@ describe('acquireLock', () => {
     expect(JSON.parse(await readFile(lockFile, 'utf8')).pid).toBe(child.pid);
   });
 
-  it('counts a lock from another host as held: its pid cannot be checked from here', async () => {
+  it('counts a lock from another host as held while it is touched: its pid cannot be checked from here', async () => {
     await writeLock({
       pid: deadPid(),
       hostname: 'other-host',
@@ -71,6 +71,37 @@ describe('acquireLock', () => {
       command: 'sync',
     });
     await expect(acquireLock({ dir, profile: 'prod' })).rejects.toThrow(/on host other-host/);
+    const nineMinutesAgo = new Date(Date.now() - 9 * 60_000);
+    await utimes(lockFile, nineMinutesAgo, nineMinutesAgo);
+    await expect(acquireLock({ dir, profile: 'prod' })).rejects.toThrow(/on host other-host/);
+  });
+
+  it.each([
+    ['another host (a killed container or pod)', 'other-host', () => deadPid()],
+    ['this host with a live pid (recycled after a reboot)', hostname(), () => process.pid],
+  ])('takes over a lock from %s once it has not been touched for 10 minutes', async (_, host, pid) => {
+    await writeLock({ pid: pid(), hostname: host, startedAt: '2026-11-29T15:00:00Z', command: 'sync' });
+    const elevenMinutesAgo = new Date(Date.now() - 11 * 60_000);
+    await utimes(lockFile, elevenMinutesAgo, elevenMinutesAgo);
+    const lock = await acquireLock({ dir, profile: 'prod' });
+    cleanups.push(() => lock.release());
+    expect(JSON.parse(await readFile(lockFile, 'utf8')).token).toBe(lock.info.token);
+  });
+
+  it('the holder touches its lock while it runs, and stops once released', async () => {
+    const lock = await acquireLock({ dir, profile: 'prod', heartbeatMs: 10 });
+    const longAgo = new Date(Date.now() - 60 * 60_000);
+    await utimes(lockFile, longAgo, longAgo);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { mtimeMs } = await stat(lockFile);
+    expect(Date.now() - mtimeMs).toBeLessThan(60_000);
+    // Still held: a second run is refused.
+    await expect(acquireLock({ dir, profile: 'prod' })).rejects.toThrow(LockedError);
+    await lock.release();
+    await writeFile(lockFile, 'left behind');
+    await utimes(lockFile, longAgo, longAgo);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await stat(lockFile)).mtimeMs).toBe(longAgo.getTime());
   });
 
   it('takes over a stale lock left by a dead process', async () => {
