@@ -18,9 +18,9 @@ const TAKEOVER_RETRY_MS = 20;
 export const LOCK_HEARTBEAT_MS = 30_000;
 
 /**
- * A lock file untouched this long is stale whoever wrote it: its run is gone (a container or pod
- * killed on another host, a reboot that recycled the pid). Twenty missed heartbeats: a clock skew of
- * minutes between hosts sharing the folder is still safe.
+ * A lock file from another host untouched this long is stale: its run is gone (a container or pod
+ * killed mid-run, a machine that died). Twenty missed heartbeats: a clock skew of minutes between
+ * hosts sharing the folder is still safe.
  */
 export const LOCK_STALE_MS = 10 * 60_000;
 
@@ -72,10 +72,10 @@ export interface ProfileLock {
  *
  * The lock file is created with `open(…, 'wx')`, which fails if it exists. The holder touches it every
  * `heartbeatMs`. An existing lock is stale when it names a pid on this host that is no longer running
- * (`process.kill(pid, 0)` gives ESRCH), when it has not been touched for `staleMs` (its run is gone,
- * wherever it ran: another host's pid cannot be checked from here, and containers get a new host name
- * each run), or when it cannot be parsed and is older than `unreadableGraceMs`; a stale lock is taken
- * over. Otherwise: `LockedError`, naming the pid, host and start time.
+ * (`process.kill(pid, 0)` gives ESRCH), when it comes from another host and has not been touched for
+ * `staleMs` (another host's pid cannot be checked from here, and containers get a new host name each
+ * run), or when it cannot be parsed and is older than `unreadableGraceMs`; a stale lock is taken over.
+ * Otherwise: `LockedError`, naming the pid, host and start time.
  *
  * The lock is released by `release()` (call it in a `finally`) and, as a safety net, when the process
  * exits normally. A kill -9 leaves the file behind; the next run takes it over (at once on this host,
@@ -104,7 +104,7 @@ export async function acquireLock(options: AcquireLockOptions): Promise<ProfileL
       const current = await readLock(path);
       if (!current) continue; // released in the meantime: try again
       const age = Date.now() - current.mtimeMs;
-      if (current.info ? age < staleMs && isHeld(current.info) : age < graceMs) {
+      if (current.info ? isHeld(current.info, age, staleMs) : age < graceMs) {
         throw lockedError(options.profile, path, current.info);
       }
       if (!(await takeOverStaleLock(path, current.raw, graceMs))) await delay(TAKEOVER_RETRY_MS);
@@ -127,9 +127,18 @@ function createLockHandle(path: string, info: LockInfo, heartbeatMs: number): Pr
     return parsed?.token !== undefined && parsed.token === info.token;
   };
   const heartbeat = setInterval(() => {
-    const now = new Date();
-    // A failed touch is no reason to stop the run; the lock only looks older to others.
-    utimes(path, now, now).catch(() => {});
+    // Only while the lock is still ours (a run paused for longer than LOCK_STALE_MS on another host
+    // may have lost it). A failed touch is no reason to stop the run; the lock only looks older.
+    readFile(path, 'utf8')
+      .then((raw) => {
+        if (isOurs(raw)) {
+          const now = new Date();
+          return utimes(path, now, now);
+        }
+        clearInterval(heartbeat);
+        return undefined;
+      })
+      .catch(() => {});
   }, heartbeatMs);
   heartbeat.unref();
   const onExit = (): void => lock.releaseSync();
@@ -163,8 +172,12 @@ function createLockHandle(path: string, info: LockInfo, heartbeatMs: number): Pr
   return lock;
 }
 
-function isHeld(info: LockInfo): boolean {
-  return info.hostname !== hostname() || isProcessAlive(info.pid);
+/**
+ * On this host the pid says it all (a paused or suspended run keeps its lock). Another host's pid
+ * cannot be checked from here, so its lock holds while its run keeps touching it.
+ */
+function isHeld(info: LockInfo, ageMs: number, staleMs: number): boolean {
+  return info.hostname === hostname() ? isProcessAlive(info.pid) : ageMs < staleMs;
 }
 
 async function readLock(

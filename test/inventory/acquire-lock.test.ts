@@ -76,16 +76,32 @@ describe('acquireLock', () => {
     await expect(acquireLock({ dir, profile: 'prod' })).rejects.toThrow(/on host other-host/);
   });
 
-  it.each([
-    ['another host (a killed container or pod)', 'other-host', () => deadPid()],
-    ['this host with a live pid (recycled after a reboot)', hostname(), () => process.pid],
-  ])('takes over a lock from %s once it has not been touched for 10 minutes', async (_, host, pid) => {
-    await writeLock({ pid: pid(), hostname: host, startedAt: '2026-11-29T15:00:00Z', command: 'sync' });
+  it('takes over a lock from another host (a killed container or pod) once it has not been touched for 10 minutes', async () => {
+    await writeLock({
+      pid: deadPid(),
+      hostname: 'other-host',
+      startedAt: '2026-11-29T15:00:00Z',
+      command: 'sync',
+    });
     const elevenMinutesAgo = new Date(Date.now() - 11 * 60_000);
     await utimes(lockFile, elevenMinutesAgo, elevenMinutesAgo);
     const lock = await acquireLock({ dir, profile: 'prod' });
     cleanups.push(() => lock.release());
     expect(JSON.parse(await readFile(lockFile, 'utf8')).token).toBe(lock.info.token);
+  });
+
+  it('keeps a lock of a live process on this host however old (a paused run is still running)', async () => {
+    const child = await liveProcess();
+    cleanups.push(() => child.kill());
+    await writeLock({
+      pid: child.pid,
+      hostname: hostname(),
+      startedAt: '2026-11-29T15:00:00Z',
+      command: 'sync',
+    });
+    const anHourAgo = new Date(Date.now() - 60 * 60_000);
+    await utimes(lockFile, anHourAgo, anHourAgo);
+    await expect(acquireLock({ dir, profile: 'prod' })).rejects.toThrow(LockedError);
   });
 
   it('the holder touches its lock while it runs, and stops once released', async () => {
@@ -101,7 +117,17 @@ describe('acquireLock', () => {
     await writeFile(lockFile, 'left behind');
     await utimes(lockFile, longAgo, longAgo);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect((await stat(lockFile)).mtimeMs).toBe(longAgo.getTime());
+    expect(Math.abs((await stat(lockFile)).mtimeMs - longAgo.getTime())).toBeLessThan(1);
+  });
+
+  it('stops touching a lock another run has taken over', async () => {
+    const lock = await acquireLock({ dir, profile: 'prod', heartbeatMs: 10 });
+    cleanups.push(() => lock.release());
+    await writeFile(lockFile, JSON.stringify({ ...lock.info, token: 'someone-else' }));
+    const longAgo = new Date(Date.now() - 60 * 60_000);
+    await utimes(lockFile, longAgo, longAgo);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(Math.abs((await stat(lockFile)).mtimeMs - longAgo.getTime())).toBeLessThan(1);
   });
 
   it('takes over a stale lock left by a dead process', async () => {
