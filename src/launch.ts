@@ -55,8 +55,13 @@ async function runSyncInWorker(argv: string[]): Promise<void> {
   if (readsStdin && worker.stdin) process.stdin.pipe(worker.stdin);
   const relay = (signal: NodeJS.Signals) => worker.postMessage({ signal });
   for (const signal of RELAYED_SIGNALS) process.on(signal, relay);
-  const onResize = () => worker.postMessage({ columns: process.stderr.columns, rows: process.stderr.rows });
-  if (process.stderr.isTTY) process.stderr.on('resize', onResize);
+  // Both streams usually share one terminal, but either may be redirected.
+  const onResize = () =>
+    worker.postMessage({
+      resize: { stdout: terminalOf(process.stdout), stderr: terminalOf(process.stderr) },
+    });
+  const terminal = process.stderr.isTTY ? process.stderr : process.stdout.isTTY ? process.stdout : undefined;
+  terminal?.on('resize', onResize);
 
   const exitCode = await new Promise<number>((resolve) => {
     worker.once('error', (error) => {
@@ -69,7 +74,7 @@ async function runSyncInWorker(argv: string[]): Promise<void> {
     worker.once('exit', resolve);
   });
   for (const signal of RELAYED_SIGNALS) process.off(signal, relay);
-  process.stderr.off('resize', onResize);
+  terminal?.off('resize', onResize);
   if (readsStdin) {
     process.stdin.unpipe();
     process.stdin.destroy();

@@ -21,7 +21,7 @@ export interface WorkerSetup {
 }
 
 /** Messages from the main thread. */
-type Relayed = { signal: NodeJS.Signals } | { columns: number; rows: number };
+type Relayed = { signal: NodeJS.Signals } | { resize: Pick<WorkerSetup, 'stdout' | 'stderr'> };
 
 /** Exit status of a process ended by a signal nothing handled (128 + its number, as a shell shows it). */
 const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
@@ -63,9 +63,12 @@ parentPort?.on('message', (message: Relayed) => {
     else process.exit(SIGNAL_EXIT[message.signal] ?? 1);
     return;
   }
-  if (process.stderr.isTTY) {
-    Object.assign(process.stderr, { columns: message.columns, rows: message.rows });
-    process.stderr.emit('resize');
+  for (const name of ['stdout', 'stderr'] as const) {
+    const terminal = message.resize[name];
+    const stream = process[name];
+    if (!terminal.isTTY || !stream.isTTY) continue;
+    Object.assign(stream, { columns: terminal.columns, rows: terminal.rows });
+    stream.emit('resize');
   }
 });
 // Listening must not keep the worker alive once the command is done.
