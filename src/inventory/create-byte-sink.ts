@@ -11,6 +11,21 @@ type Chunk = string | Uint8Array;
  */
 export const PIECE_CHARS = 32 * 1024;
 
+/** The texts of `items`, joined into pieces of about PIECE_CHARS characters, in order. */
+export function joinInPieces<T>(items: readonly T[], textOf: (item: T) => string): string[] {
+  const pieces: string[] = [];
+  let piece = '';
+  for (const item of items) {
+    piece += textOf(item);
+    if (piece.length >= PIECE_CHARS) {
+      pieces.push(piece);
+      piece = '';
+    }
+  }
+  if (piece !== '') pieces.push(piece);
+  return pieces;
+}
+
 /** A file being written, with its size and SHA-256 computed from the bytes as they go out. */
 export interface ByteSink {
   /**

@@ -7,7 +7,7 @@ import { stringify } from 'csv-stringify';
 import { InternalError } from '../errors.js';
 import { ColumnCollector } from './column-collector.js';
 import type { ColumnPlan, CsvOptions } from './column-plan.js';
-import { createByteSink, PIECE_CHARS } from './create-byte-sink.js';
+import { createByteSink, joinInPieces } from './create-byte-sink.js';
 import { encodeCsvValue } from './encode-csv-value.js';
 import type { EntityFileResult, EntityWriter } from './entity-writer.js';
 import { serialiseRecord } from './serialise-record.js';
@@ -47,18 +47,11 @@ export function createCsvWriter(options: {
     },
     async writeMany(records) {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is ${state}: no more records.`);
-      const pieces: string[] = [];
-      let piece = '';
-      for (const record of records) {
-        piece += `${serialiseRecord(entity, record)}\n`;
+      const pieces = joinInPieces(records, (record) => {
         collector.observe(record);
         count += 1;
-        if (piece.length >= PIECE_CHARS) {
-          pieces.push(piece);
-          piece = '';
-        }
-      }
-      if (piece !== '') pieces.push(piece);
+        return `${serialiseRecord(entity, record)}\n`;
+      });
       if (pieces.length > 0) await spool.write(pieces);
     },
     async close(): Promise<EntityFileResult> {

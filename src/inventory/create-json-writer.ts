@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError } from '../errors.js';
-import { createByteSink, PIECE_CHARS } from './create-byte-sink.js';
+import { createByteSink, joinInPieces } from './create-byte-sink.js';
 import type { EntityFileResult, EntityWriter } from './entity-writer.js';
 import { serialiseRecord } from './serialise-record.js';
 
@@ -22,21 +22,12 @@ export function createJsonWriter(options: {
   let count = 0;
   let state: 'open' | 'closed' | 'aborted' = 'open';
 
-  /** The text of `records`, separators included; chosen before any await so unawaited writes stay in order. */
-  const piecesOf = (records: readonly Record<string, unknown>[]): string[] => {
-    const pieces: string[] = [];
-    let piece = '';
-    for (const record of records) {
-      const text = serialiseRecord(entity, record);
-      piece += format === 'ndjson' ? `${text}\n` : `${count === 0 ? '[\n' : ',\n'}${text}`;
-      count += 1;
-      if (piece.length >= PIECE_CHARS) {
-        pieces.push(piece);
-        piece = '';
-      }
-    }
-    if (piece !== '') pieces.push(piece);
-    return pieces;
+  /** One record's text with its separator; called in order, before any await, so unawaited writes stay in order. */
+  const textOf = (record: Record<string, unknown>): string => {
+    const text = serialiseRecord(entity, record);
+    count += 1;
+    if (format === 'ndjson') return `${text}\n`;
+    return `${count === 1 ? '[\n' : ',\n'}${text}`;
   };
 
   return {
@@ -45,7 +36,7 @@ export function createJsonWriter(options: {
     },
     async writeMany(records) {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is ${state}: no more records.`);
-      if (records.length > 0) await sink.write(piecesOf(records));
+      if (records.length > 0) await sink.write(joinInPieces(records, textOf));
     },
     async close(): Promise<EntityFileResult> {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is already ${state}.`);
