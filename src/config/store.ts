@@ -73,7 +73,7 @@ export class ConfigStore {
   /** The whole file, validated. A missing file reads as no profiles. Registers every token for redaction. */
   read(): ConfigFile {
     if (!this.exists()) return { profiles: {} };
-    const result = configFileSchema.safeParse(this.#conf ? this.#conf.store : this.#readFile());
+    const result = configFileSchema.safeParse(this.#readFile());
     if (!result.success) {
       throw new ConfigError(
         `The config file ${this.path} has the wrong shape (${describeIssues(result.error)}).`,
