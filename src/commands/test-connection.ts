@@ -353,6 +353,12 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
   };
   const skip = (id: string, title: string, reason: string) =>
     add({ id, title, status: 'skip', detail: `Skipped: ${reason}.` });
+  /** A failed check that is a settings error: its message, its fix, its exit code. */
+  const failWith = (id: string, title: string, error: ConnectorError) =>
+    add(
+      { id, title, status: 'fail', detail: error.message, ...(error.hint ? { fix: error.hint } : {}) },
+      error.exitCode,
+    );
   const step = (title: string) => spinner.update(`Checking: ${title}…`);
 
   try {
@@ -374,16 +380,7 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       domainError = error;
-      add(
-        {
-          id: 'domain',
-          title: 'Okta domain',
-          status: 'fail',
-          detail: error.message,
-          ...(error.hint ? { fix: error.hint } : {}),
-        },
-        error.exitCode,
-      );
+      failWith('domain', 'Okta domain', error);
     }
 
     let token: { token: string; source: ValueSource } | undefined;
@@ -416,16 +413,7 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
         }
       } catch (error) {
         if (!(error instanceof ConfigError || error instanceof UsageError)) throw error;
-        add(
-          {
-            id: 'oauth-client',
-            title: 'OAuth client',
-            status: 'fail',
-            detail: error.message,
-            ...(error.hint ? { fix: error.hint } : {}),
-          },
-          error.exitCode,
-        );
+        failWith('oauth-client', 'OAuth client', error);
       }
     } else
       try {
@@ -448,17 +436,7 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
         if (!(error instanceof ConfigError)) throw error;
         if (error === domainError)
           skip('token-format', 'API token format', 'the config file could not be read (see above)');
-        else
-          add(
-            {
-              id: 'token-format',
-              title: 'API token format',
-              status: 'fail',
-              detail: error.message,
-              ...(error.hint ? { fix: error.hint } : {}),
-            },
-            error.exitCode,
-          );
+        else failWith('token-format', 'API token format', error);
       }
 
     // The route to Okta: a proxy (HTTPS_PROXY, --proxy, the profile) and extra CAs (--ca-file).
@@ -490,17 +468,7 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
       }
     } catch (error) {
       if (!(error instanceof ConfigError || error instanceof UsageError)) throw error;
-      if (error !== domainError)
-        add(
-          {
-            id: 'proxy',
-            title: 'Proxy',
-            status: 'fail',
-            detail: error.message,
-            ...(error.hint ? { fix: error.hint } : {}),
-          },
-          error.exitCode,
-        );
+      if (error !== domainError) failWith('proxy', 'Proxy', error);
     }
 
     // Network: DNS, then TLS.
@@ -904,17 +872,7 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
       if (!(error instanceof ConfigError || error instanceof UsageError)) throw error;
       if (error === domainError)
         skip('output-dir', 'Output directory', 'the config file could not be read (see above)');
-      else
-        add(
-          {
-            id: 'output-dir',
-            title: 'Output directory',
-            status: 'fail',
-            detail: error.message,
-            ...(error.hint ? { fix: error.hint } : {}),
-          },
-          error.exitCode,
-        );
+      else failWith('output-dir', 'Output directory', error);
     }
     if (settings) {
       const from = describeSource(settings.sources.outputDir, 'outputDir', profile);
