@@ -373,22 +373,24 @@ export class SampleOrgOAuth {
     const token = this.#tokens.get(value);
     const challenge = (error: string, description: string, extra = '') =>
       `${scheme} realm="${this.origin}", error="${error}", error_description="${description}"${extra}`;
+    /** Okta's 401 for a token it does not accept, with the WWW-Authenticate (and DPoP-Nonce) headers given. */
+    const rejected = (headers: Record<string, string>): AuthResult => ({
+      ok: false,
+      result: {
+        status: 401,
+        body: {
+          errorCode: 'E0000011',
+          errorSummary: 'Invalid token provided',
+          errorLink: 'E0000011',
+          errorId: '',
+          errorCauses: [],
+        },
+        headers,
+      },
+    });
     const invalid = (description: string): AuthResult => {
       this.counters.rejectedTokens++;
-      return {
-        ok: false,
-        result: {
-          status: 401,
-          body: {
-            errorCode: 'E0000011',
-            errorSummary: 'Invalid token provided',
-            errorLink: 'E0000011',
-            errorId: '',
-            errorCauses: [],
-          },
-          headers: { 'WWW-Authenticate': challenge('invalid_token', description) },
-        },
-      };
+      return rejected({ 'WWW-Authenticate': challenge('invalid_token', description) });
     };
     if (!token) return invalid('The access token is invalid.');
     if (arrivedAt >= token.expiresAt) return invalid('The access token is expired.');
@@ -401,40 +403,14 @@ export class SampleOrgOAuth {
       const checked = this.#checkProof(proof, method, `${this.origin}${path}`, value, replayed, needsNonce);
       if (!checked.ok && checked.nonce) {
         this.counters.nonceChallenges++;
-        return {
-          ok: false,
-          result: {
-            status: 401,
-            body: {
-              errorCode: 'E0000011',
-              errorSummary: 'Invalid token provided',
-              errorLink: 'E0000011',
-              errorId: '',
-              errorCauses: [],
-            },
-            headers: {
-              'WWW-Authenticate': challenge('use_dpop_nonce', 'Resource server requires nonce in DPoP proof'),
-              'DPoP-Nonce': this.#nonce(),
-            },
-          },
-        };
+        return rejected({
+          'WWW-Authenticate': challenge('use_dpop_nonce', 'Resource server requires nonce in DPoP proof'),
+          'DPoP-Nonce': this.#nonce(),
+        });
       }
       if (!checked.ok) {
         this.counters.rejectedProofs++;
-        return {
-          ok: false,
-          result: {
-            status: 401,
-            body: {
-              errorCode: 'E0000011',
-              errorSummary: 'Invalid token provided',
-              errorLink: 'E0000011',
-              errorId: '',
-              errorCauses: [],
-            },
-            headers: { 'WWW-Authenticate': challenge('invalid_dpop_proof', checked.problem) },
-          },
-        };
+        return rejected({ 'WWW-Authenticate': challenge('invalid_dpop_proof', checked.problem) });
       }
       if (checked.jkt !== token.jkt) return invalid('The DPoP proof key does not match the token.');
     }
