@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_RATE_LIMITS, type RateLimitOptions, type SampleOrg } from '../../src/demo/index.js';
+import {
+  DEFAULT_RATE_LIMITS,
+  type RateLimitOptions,
+  type SampleOrg,
+  type SampleOrgOptions,
+  startSampleOrg,
+} from '../../src/demo/index.js';
 
 /**
  * Runs the BUILT CLI (`node bin/okta-connector.js …`) as a child process, the way cron or a person
@@ -110,6 +116,24 @@ export const GENEROUS_RATE_LIMITS: RateLimitOptions = {
   windowMs: 1_000,
   limits: Object.fromEntries(Object.keys(DEFAULT_RATE_LIMITS).map((bucket) => [bucket, 1_000_000])),
 };
+
+/** `tiny` sample orgs with {@link GENEROUS_RATE_LIMITS}, started as a test file needs them and stopped together. */
+export function tinyOrgs(): {
+  start(options?: SampleOrgOptions): Promise<SampleOrg>;
+  stopAll(): Promise<void>;
+} {
+  const started: SampleOrg[] = [];
+  return {
+    async start(options = {}) {
+      const org = await startSampleOrg({ size: 'tiny', rateLimits: GENEROUS_RATE_LIMITS, ...options });
+      started.push(org);
+      return org;
+    },
+    async stopAll() {
+      await Promise.all(started.splice(0).map((org) => org.stop()));
+    },
+  };
+}
 
 /** A temporary folder per test file: HOME, the config folder and output folders of the children live in it. */
 export interface Workspace {

@@ -1,15 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SampleOrg, type SampleOrgOptions, startSampleOrg } from '../../src/demo/index.js';
-import {
-  ANSI,
-  ensureBuilt,
-  GENEROUS_RATE_LIMITS,
-  makeWorkspace,
-  runCli,
-  type Workspace,
-} from './cli-process.js';
+import type { SampleOrg } from '../../src/demo/index.js';
+import { ANSI, ensureBuilt, makeWorkspace, runCli, tinyOrgs, type Workspace } from './cli-process.js';
 import { expectSnapshotMatchesOrg } from './expect-snapshot.js';
 import { ENTITIES, type Entity } from './expected-inventory.js';
 import {
@@ -29,13 +22,8 @@ const EXIT_PERMISSION = 5;
 
 let work: Workspace;
 let healthy: SampleOrg;
-const orgs: SampleOrg[] = [];
-
-async function tinyOrg(options: SampleOrgOptions = {}): Promise<SampleOrg> {
-  const org = await startSampleOrg({ size: 'tiny', rateLimits: GENEROUS_RATE_LIMITS, ...options });
-  orgs.push(org);
-  return org;
-}
+const orgs = tinyOrgs();
+const tinyOrg = orgs.start;
 
 beforeAll(async () => {
   ensureBuilt();
@@ -44,7 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(orgs.map((org) => org.stop()));
+  await orgs.stopAll();
   await work?.remove();
 });
 

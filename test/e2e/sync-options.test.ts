@@ -1,15 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SampleOrg, type SampleOrgOptions, startSampleOrg } from '../../src/demo/index.js';
-import {
-  ANSI,
-  ensureBuilt,
-  GENEROUS_RATE_LIMITS,
-  makeWorkspace,
-  runCli,
-  type Workspace,
-} from './cli-process.js';
+import type { SampleOrg } from '../../src/demo/index.js';
+import { ANSI, ensureBuilt, makeWorkspace, runCli, tinyOrgs, type Workspace } from './cli-process.js';
 import { expectSnapshotMatchesOrg } from './expect-snapshot.js';
 import { ENTITIES } from './expected-inventory.js';
 import {
@@ -28,13 +21,8 @@ const EXIT_PARTIAL = 9;
 
 let work: Workspace;
 let org: SampleOrg;
-const orgs: SampleOrg[] = [];
-
-async function tinyOrg(options: SampleOrgOptions = {}): Promise<SampleOrg> {
-  const started = await startSampleOrg({ size: 'tiny', rateLimits: GENEROUS_RATE_LIMITS, ...options });
-  orgs.push(started);
-  return started;
-}
+const orgs = tinyOrgs();
+const tinyOrg = orgs.start;
 
 beforeAll(async () => {
   ensureBuilt();
@@ -43,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(orgs.map((started) => started.stop()));
+  await orgs.stopAll();
   await work?.remove();
 });
 
