@@ -1,7 +1,7 @@
 /**
  * Typed errors shared by every layer. Each carries a stable `code`, a user-facing
- * message that says what to do next, and the exit code `src/cli.ts` maps it to.
- * Only `src/cli.ts` prints them; nothing else decides an exit code.
+ * message that says what to do next, and the exit code `src/cli/program.ts` maps it to.
+ * Only `src/cli/program.ts` prints them; nothing else decides an exit code.
  */
 
 /** Exit codes, the same in every command. Documented in docs/exit-codes.md. */

@@ -92,7 +92,7 @@ export async function launch(argv: string[]): Promise<void> {
   if (commandOf(argv) === 'sync') {
     await runSyncInWorker(argv);
   } else {
-    const { runAsProgram } = await import('./cli.js');
+    const { runAsProgram } = await import('./cli/program.js');
     await runAsProgram(argv);
   }
 }

@@ -74,5 +74,5 @@ parentPort?.on('message', (message: Relayed) => {
 // Listening must not keep the worker alive once the command is done.
 parentPort?.unref();
 
-const { runAsProgram } = await import('./cli.js');
+const { runAsProgram } = await import('./cli/program.js');
 await runAsProgram(setup.argv);

@@ -1,4 +1,4 @@
-import { ColumnCollector } from '../inventory/column-collector.js';
+import { ColumnCollector } from '../formats/column-collector.js';
 import { columnPlanFor, type EntityName } from '../inventory/entities.js';
 import { readEntityRows, writtenEntity } from './read-entity-rows.js';
 import type { ViewContext, ViewData } from './view.js';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { createByteSink } from '../inventory/create-byte-sink.js';
-import { fsyncPath } from '../inventory/fsync-path.js';
+import { createByteSink } from '../formats/create-byte-sink.js';
+import { fsyncPath } from '../formats/fsync-path.js';
 import type { OutputStream } from '../ui/io.js';
 
 /** Where an export goes: a file (whole or not at all) or a stream (stdout). */

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { parseCsvRows } from '../formats/parse-csv-rows.js';
+import { parseJsonRecords } from '../formats/parse-json-records.js';
+import { readFileChunks } from '../formats/read-file-chunks.js';
 import type { WrittenEntityManifest } from '../inventory/manifest.js';
 import type { OpenedSnapshot } from './open-snapshot.js';
-import { parseCsvRows } from './parse-csv-rows.js';
-import { parseJsonRecords } from './parse-json-records.js';
-import { readFileChunks } from './read-file-chunks.js';
 
 export type Row = Record<string, unknown>;
 

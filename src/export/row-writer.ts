@@ -1,5 +1,5 @@
-import type { CsvOptions } from '../inventory/column-plan.js';
-import { encodeCsvValue } from '../inventory/encode-csv-value.js';
+import type { CsvOptions } from '../formats/column-plan.js';
+import { encodeCsvValue } from '../formats/encode-csv-value.js';
 import type { OutputSink } from './output-sink.js';
 
 type Row = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { ColumnPlan } from './column-plan.js';
+import type { ColumnPlan } from '../formats/column-plan.js';
 
 /**
  * The entities of a snapshot, in the order they are listed in the manifest and the summary table.

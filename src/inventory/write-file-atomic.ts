@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fsyncPath } from './fsync-path.js';
+import { fsyncPath } from '../formats/fsync-path.js';
 
 /**
  * Replaces `path` with `data` so that a reader sees either the old file or the new one, never a mix:

@@ -17,6 +17,7 @@ import {
 import { scanJsonArray } from './json-array-body.js';
 import { type NetworkOptions, routeTo, trustedCertificates } from './network-options.js';
 import { type AccessTokenInfo, OAuthAuthorizer, type OAuthCredentials } from './oauth-authorizer.js';
+import type { GetOptions, OktaResponse } from './okta-response.js';
 import type { OrgUrl } from './org-url.js';
 import { type Page, type PaginateOptions, paginatePages, paginateRecords } from './paginate.js';
 import { describeProxy } from './proxy-for-url.js';
@@ -78,35 +79,9 @@ export interface RequestEvent {
   waitedMs?: number;
 }
 
-export interface OktaResponse<T> {
-  status: number;
-  body: T;
-  headers: Record<string, string | string[] | undefined>;
-  /** The absolute URL that was requested. */
-  url: string;
-  requestId?: string;
-  /** The server's clock, from the `Date` header. */
-  serverDate?: Date;
-}
+export type { GetOptions, OktaResponse } from './okta-response.js';
 
 export type ClientStats = SchedulerStats;
-
-export interface GetOptions {
-  searchParams?: Record<string, string | number>;
-  /**
-   * Send the token. Only `/.well-known/okta-organization` is read without it.
-   * @default true
-   */
-  authenticated?: boolean;
-  /** Passed through to RequestEvent, so a caller can attribute requests (e.g. to an entity). */
-  label?: string;
-  /**
-   * A list page: when the answer is a JSON array, the body is a {@link JsonArrayBody} whose
-   * elements are parsed one at a time, instead of the whole array parsed at once.
-   * @default false
-   */
-  elementWise?: boolean;
-}
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 

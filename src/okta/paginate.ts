@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { OktaResponse } from './client.js';
 import { PaginationError, ResponseShapeError } from './errors.js';
 import { JsonArrayBody } from './json-array-body.js';
 import { nextLinkOf } from './link-header.js';
+import type { OktaResponse } from './okta-response.js';
 import type { OrgUrl } from './org-url.js';
 
 export interface PaginateOptions<T> {

@@ -62,7 +62,7 @@ export interface Spinner {
   stop(): void;
 }
 
-/** Everything a command may use to talk to the person running it. Created once by `src/cli.ts`. */
+/** Everything a command may use to talk to the person running it. Created once by `src/cli/program.ts`. */
 export interface Io {
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;

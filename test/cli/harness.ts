@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../src/cli/program.js';
 import type { ExitCodeValue } from '../../src/errors.js';
 import { createIo, type Io, type IoOptions } from '../../src/ui/io.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../src/cli/program.js';
 import { ExitCode } from '../../src/errors.js';
 import { generateSigningKey } from '../../src/okta/signing-key.js';
 import { CaptureStream, filesContaining, inputStream, run, tempDir } from '../cli/harness.js';

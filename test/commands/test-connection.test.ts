@@ -6,7 +6,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type TestConnectionReport, testConnection } from '../../src/commands/test-connection.js';
+import { type TestConnectionReport, testConnection } from '../../src/commands/test-connection/index.js';
 import { ExitCode } from '../../src/errors.js';
 import {
   ANSI,

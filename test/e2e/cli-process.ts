@@ -38,7 +38,7 @@ export function ensureBuilt(): void {
     // Type errors still emit JavaScript; the check below is what matters.
   }
   if (!existsSync(path.join(ROOT, 'dist', 'cli.js')))
-    throw new Error('dist/cli.js is missing: run npm run build');
+    throw new Error('dist/cli/program.js is missing: run npm run build');
 }
 
 export interface CliResult {

@@ -91,7 +91,7 @@ describe.concurrent('a partial run (Okta answers 403 for optional data)', () => 
     expect(profileEntries(outputDir)).toEqual(ids);
   });
 
-  // BUG: src/inventory/collect-inventory.ts (entityTask) turns a 403 on ANY entity into a skipped
+  // BUG: src/sync/collect-inventory.ts (entityTask) turns a 403 on ANY entity into a skipped
   // entity and a partial run (exit 9). docs/exit-codes.md, ExitCode.Permission in src/errors.ts and
   // test-connection treat users, groups, apps and app assignments as required: a token whose admin
   // may not read them should fail the run with exit 5, not produce a "partial" inventory without apps.

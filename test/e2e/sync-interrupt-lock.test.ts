@@ -202,7 +202,7 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s in the middle of a sync', (sig
   });
 
   // BUG: conf → atomically → when-exit hooks SIGINT and SIGTERM when it is imported, and re-raises
-  // the signal with process.kill(process.pid, signal). The sync action's handler in src/cli.ts then
+  // the signal with process.kill(process.pid, signal). The sync action's handler in src/cli/program.ts then
   // counts a second signal ("a second Ctrl-C means now") and calls process.exit(130) at once: no
   // message, and the run's .partial-* folder stays behind for the next run to remove, although
   // docs/exit-codes.md and docs/output-formats.md say an interrupted run removes it.

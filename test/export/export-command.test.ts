@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../src/cli/program.js';
 import { ConfigError, ExitCode, InterruptedError, UsageError } from '../../src/errors.js';
 import { escapeHtml } from '../../src/export/html-report.js';
 import { createIo } from '../../src/ui/io.js';

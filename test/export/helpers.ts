@@ -2,17 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { type ExportOptions, type ExportResult, exportSnapshot } from '../../src/commands/export.js';
-import { sync } from '../../src/commands/sync.js';
+import { type ExportOptions, type ExportResult, exportSnapshot } from '../../src/commands/export/index.js';
+import { sync } from '../../src/commands/sync/index.js';
 import {
   DEFAULT_RATE_LIMITS,
   type SampleOrg,
   type SampleOrgSize,
   startSampleOrg,
 } from '../../src/demo/index.js';
+import type { OutputFormat } from '../../src/formats/entity-writer.js';
 import { beginSnapshot } from '../../src/inventory/begin-snapshot.js';
 import { columnPlanFor, isEntityName } from '../../src/inventory/entities.js';
-import type { OutputFormat } from '../../src/inventory/entity-writer.js';
 import { type EntityManifest, manifestTotals } from '../../src/inventory/manifest.js';
 import { createIo, type Io } from '../../src/ui/io.js';
 

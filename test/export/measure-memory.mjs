@@ -15,7 +15,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const { sync } = await import(join(root, 'dist/commands/sync.js'));
+const { sync } = await import(join(root, 'dist/commands/sync/index.js'));
 const { DEFAULT_RATE_LIMITS, startSampleOrg } = await import(join(root, 'dist/demo/index.js'));
 const { createIo } = await import(join(root, 'dist/ui/io.js'));
 
@@ -47,9 +47,13 @@ try {
   for (const [view, ...rest] of views) {
     const args = ['export', '-q', ...where, '--view', view, ...rest, '--output', join(dir, 'out')];
     const begun = Date.now();
-    const child = spawnSync(process.execPath, ['--import', report, join(root, 'dist/cli.js'), ...args], {
-      encoding: 'utf8',
-    });
+    const child = spawnSync(
+      process.execPath,
+      ['--import', report, join(root, 'dist/cli/program.js'), ...args],
+      {
+        encoding: 'utf8',
+      },
+    );
     const kb = Number(/maxRSS (\d+)/.exec(child.stderr)?.[1] ?? Number.NaN);
     const mb = kb / 1024;
     const over = !(mb <= limitMb) || child.status !== 0;

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { openSnapshot } from '../../src/export/open-snapshot.js';
-import { parseCsvRows } from '../../src/export/parse-csv-rows.js';
-import { parseJsonRecords } from '../../src/export/parse-json-records.js';
 import { readEntityRows } from '../../src/export/read-entity-rows.js';
+import { parseCsvRows } from '../../src/formats/parse-csv-rows.js';
+import { parseJsonRecords } from '../../src/formats/parse-json-records.js';
 import { writeSnapshot } from './helpers.js';
 
 /** Feeds `text` in pieces of `size` characters, so every boundary case lands between two chunks. */

@@ -20,7 +20,7 @@ export function expectedAssignments(org: SampleOrg): Row[] {
   }
   for (const list of appGroups.values()) list.sort((a, b) => a.priority - b.priority);
 
-  // src/inventory/app-usage.ts and APP_SIGN_IN_EVENT_TYPES: a sign-in is an SSO or OIDC
+  // src/sync/app-usage.ts and APP_SIGN_IN_EVENT_TYPES: a sign-in is an SSO or OIDC
   // authorization-code event whose actor is a User and one of whose targets (any position) is an
   // AppInstance; counted when published within 90 (30) days before the run.
   const signInTypes = new Set([

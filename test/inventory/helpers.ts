@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EntityFileResult } from '../../src/inventory/entity-writer.js';
+import type { EntityFileResult } from '../../src/formats/entity-writer.js';
 import { type EntityManifest, type Manifest, manifestTotals } from '../../src/inventory/manifest.js';
 import { VERSION } from '../../src/version.js';
 

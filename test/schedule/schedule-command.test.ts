@@ -7,7 +7,7 @@ import {
   scheduleInstall,
   scheduleRemove,
   scheduleShow,
-} from '../../src/commands/schedule.js';
+} from '../../src/commands/schedule/index.js';
 import type { Profile } from '../../src/config/schema.js';
 import { ConfigStore, loadConfigWriter } from '../../src/config/store.js';
 import { ExitCode } from '../../src/errors.js';

@@ -2,18 +2,18 @@ import { existsSync, realpathSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveUserPath } from '../config/paths.js';
-import { ENV, resolveSettings } from '../config/resolve.js';
+import { resolveUserPath } from '../../config/paths.js';
+import { ENV, resolveSettings } from '../../config/resolve.js';
 import {
   type CronExpression,
   parseCron,
   parseSchedule,
   SCHEDULE_SHORTHANDS,
   scheduleToCron,
-} from '../config/schedule.js';
-import type { Profile } from '../config/schema.js';
-import { ConfigStore } from '../config/store.js';
-import { ConfigError, UsageError } from '../errors.js';
+} from '../../config/schedule.js';
+import type { Profile } from '../../config/schema.js';
+import { ConfigStore } from '../../config/store.js';
+import { ConfigError, UsageError } from '../../errors.js';
 import {
   crontabLine,
   findEntry,
@@ -24,9 +24,9 @@ import {
   withEntry,
   withoutEntry,
   writeCrontab,
-} from '../schedule/crontab.js';
-import { nextRun } from '../schedule/next-run.js';
-import { type CommandRunner, runCommand } from '../schedule/run-command.js';
+} from '../../schedule/crontab.js';
+import { nextRun } from '../../schedule/next-run.js';
+import { type CommandRunner, runCommand } from '../../schedule/run-command.js';
 import {
   decodeSchtasksOutput,
   parseTaskXml,
@@ -35,8 +35,8 @@ import {
   schtasksQueryArgs,
   taskName,
   windowsCommandLine,
-} from '../schedule/schtasks.js';
-import type { Env, Io } from '../ui/io.js';
+} from '../../schedule/schtasks.js';
+import type { Env, Io } from '../../ui/io.js';
 
 /** Operating systems `schedule print --platform` writes for. */
 export const SCHEDULE_PLATFORMS = ['linux', 'darwin', 'win32'] as const;
@@ -127,9 +127,9 @@ const pathFor = (platform: string) => (platform === 'win32' ? path.win32 : path.
 const isForeign = (platform: string) => (platform === 'win32') !== (process.platform === 'win32');
 const where = (scheduler: Scheduler) => (scheduler === 'cron' ? 'your crontab' : 'Task Scheduler');
 
-/** This installation's `bin/okta-connector.js` (the same two levels up from src/commands and dist/commands). */
+/** This installation's `bin/okta-connector.js` (the same three levels up from src/commands/schedule and dist/commands/schedule). */
 export function defaultCliPath(): string {
-  const script = fileURLToPath(new URL('../../bin/okta-connector.js', import.meta.url));
+  const script = fileURLToPath(new URL('../../../bin/okta-connector.js', import.meta.url));
   try {
     return realpathSync(script);
   } catch {

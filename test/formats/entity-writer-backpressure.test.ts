@@ -30,7 +30,7 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...fs, default: { ...fs, createWriteStream }, createWriteStream };
 });
 
-const { createEntityWriter } = await import('../../src/inventory/create-entity-writer.js');
+const { createEntityWriter } = await import('../../src/formats/create-entity-writer.js');
 
 let dir: string;
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppUsageAggregator, type AppUsageRow, signInOf } from '../../src/inventory/app-usage.js';
+import { AppUsageAggregator, type AppUsageRow, signInOf } from '../../src/sync/app-usage.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-29T12:00:00.000Z');

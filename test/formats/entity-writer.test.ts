@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEntityWriter } from '../../src/inventory/create-entity-writer.js';
+import { createEntityWriter } from '../../src/formats/create-entity-writer.js';
 import type {
   ColumnPlan,
   CsvOptions,
   EntityFileResult,
   OutputFormat,
-} from '../../src/inventory/entity-writer.js';
+} from '../../src/formats/entity-writer.js';
 
 let dir: string;
 beforeEach(async () => {

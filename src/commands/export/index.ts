@@ -1,17 +1,17 @@
-import { resolveUserPath } from '../config/paths.js';
-import { resolveSettings } from '../config/resolve.js';
-import { InterruptedError, UsageError } from '../errors.js';
-import { type FieldReader, fieldReader, parseFieldList } from '../export/field-path.js';
-import { escapeHtml, HtmlReportWriter, type SeatBar, seatChartSvg } from '../export/html-report.js';
-import { MAX_ACTIVE_DAYS } from '../export/licence-usage-view.js';
-import { type OpenedSnapshot, openSnapshot } from '../export/open-snapshot.js';
-import { type OutputSink, openFileSink, openStreamSink } from '../export/output-sink.js';
-import { createRowWriter, type OutputColumn } from '../export/row-writer.js';
-import { canonicalViewName, EXPORT_VIEWS, selectView } from '../export/select-view.js';
-import { DAY_MS, type Row, type ViewData } from '../export/view.js';
-import { compileWhere } from '../export/where-expression.js';
-import type { Env, Io } from '../ui/io.js';
-import { VERSION } from '../version.js';
+import { resolveUserPath } from '../../config/paths.js';
+import { resolveSettings } from '../../config/resolve.js';
+import { InterruptedError, UsageError } from '../../errors.js';
+import { type FieldReader, fieldReader, parseFieldList } from '../../export/field-path.js';
+import { escapeHtml, HtmlReportWriter, type SeatBar, seatChartSvg } from '../../export/html-report.js';
+import { MAX_ACTIVE_DAYS } from '../../export/licence-usage-view.js';
+import { type OpenedSnapshot, openSnapshot } from '../../export/open-snapshot.js';
+import { type OutputSink, openFileSink, openStreamSink } from '../../export/output-sink.js';
+import { createRowWriter, type OutputColumn } from '../../export/row-writer.js';
+import { canonicalViewName, EXPORT_VIEWS, selectView } from '../../export/select-view.js';
+import { DAY_MS, type Row, type ViewData } from '../../export/view.js';
+import { compileWhere } from '../../export/where-expression.js';
+import type { Env, Io } from '../../ui/io.js';
+import { VERSION } from '../../version.js';
 
 /** `--format` of export: the three data formats of sync, and an HTML report for licence-usage. */
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson', 'html'] as const;

@@ -1,6 +1,6 @@
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { startHeapGovernor } from '../../src/heap-governor.js';
+import { startHeapGovernor } from '../../src/sync/heap-governor.js';
 
 const MIB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -8,10 +8,10 @@ import {
   type ResolvedCredentials,
   registerPrivateKey,
   resolveCredentials,
-} from '../config/credentials.js';
-import { resolveNetwork } from '../config/network.js';
-import { resolveUserPath } from '../config/paths.js';
-import { profileLoader, resolveOrgUrl, resolveSettings } from '../config/resolve.js';
+} from '../../config/credentials.js';
+import { resolveNetwork } from '../../config/network.js';
+import { resolveUserPath } from '../../config/paths.js';
+import { profileLoader, resolveOrgUrl, resolveSettings } from '../../config/resolve.js';
 import {
   type ConnectorError,
   ExitCode,
@@ -19,19 +19,30 @@ import {
   InterruptedError,
   toConnectorError,
   UsageError,
-} from '../errors.js';
-import { startHeapGovernor } from '../heap-governor.js';
-import { acquireLock } from '../inventory/acquire-lock.js';
-import { beginSnapshot, type SnapshotHandle } from '../inventory/begin-snapshot.js';
+} from '../../errors.js';
+import type { EntityFileResult, OutputFormat } from '../../formats/entity-writer.js';
+import { acquireLock } from '../../inventory/acquire-lock.js';
+import { beginSnapshot, type SnapshotHandle } from '../../inventory/begin-snapshot.js';
+import { ENTITY_NAMES, type EntityName, isEntityName } from '../../inventory/entities.js';
+import { type EntityManifest, type Manifest, manifestTotals } from '../../inventory/manifest.js';
+import { profileDir } from '../../inventory/profile-dir.js';
+import { pruneSnapshots } from '../../inventory/prune-snapshots.js';
+import { loadSyncState, saveSyncState } from '../../inventory/sync-state.js';
+import { OktaClient, type RequestEvent } from '../../okta/client.js';
+import { fetchOktaOrganization } from '../../okta/diagnostics.js';
+import type { NetworkOptions } from '../../okta/network-options.js';
+import type { OrgUrl } from '../../okta/org-url.js';
+import { parseOrgUrl } from '../../okta/org-url.js';
+import type { SchedulerEvent } from '../../okta/rate-limiter.js';
+import { generateSigningKey, parseSigningKey } from '../../okta/signing-key.js';
 import {
   type CollectProgress,
   type CollectResult,
   collectInventory,
   type IncrementalBase,
-} from '../inventory/collect-inventory.js';
-import { ENTITY_NAMES, type EntityName, isEntityName } from '../inventory/entities.js';
-import { scopesForEntities } from '../inventory/entity-scopes.js';
-import type { EntityFileResult, OutputFormat } from '../inventory/entity-writer.js';
+} from '../../sync/collect-inventory.js';
+import { scopesForEntities } from '../../sync/entity-scopes.js';
+import { startHeapGovernor } from '../../sync/heap-governor.js';
 import {
   type BaseWriter,
   baseExists,
@@ -39,23 +50,12 @@ import {
   readBaseRows,
   removeOtherBases,
   teeWriter,
-} from '../inventory/incremental-base.js';
-import { type EntityManifest, type Manifest, manifestTotals } from '../inventory/manifest.js';
-import { profileDir } from '../inventory/profile-dir.js';
-import { pruneSnapshots } from '../inventory/prune-snapshots.js';
-import { loadSyncState, saveSyncState } from '../inventory/sync-state.js';
-import { OktaClient, type RequestEvent } from '../okta/client.js';
-import { fetchOktaOrganization } from '../okta/diagnostics.js';
-import type { NetworkOptions } from '../okta/network-options.js';
-import type { OrgUrl } from '../okta/org-url.js';
-import { parseOrgUrl } from '../okta/org-url.js';
-import type { SchedulerEvent } from '../okta/rate-limiter.js';
-import { generateSigningKey, parseSigningKey } from '../okta/signing-key.js';
-import type { Env, Io } from '../ui/io.js';
-import { readAllInput } from '../ui/prompt.js';
-import { registerSecret } from '../ui/redact.js';
-import { logRequests } from '../ui/request-log.js';
-import { VERSION } from '../version.js';
+} from '../../sync/incremental-base.js';
+import type { Env, Io } from '../../ui/io.js';
+import { readAllInput } from '../../ui/prompt.js';
+import { registerSecret } from '../../ui/redact.js';
+import { logRequests } from '../../ui/request-log.js';
+import { VERSION } from '../../version.js';
 
 /** Where `sync --demo` writes unless told otherwise (relative to the working directory). */
 export const DEMO_OUTPUT_DIR = 'okta-inventory-demo';
@@ -269,7 +269,7 @@ interface Connection {
 async function connect(options: SyncOptions, io: Io): Promise<Connection> {
   if (options.demo) {
     // Loaded only for --demo: the sample org is not part of a real run.
-    const { startSampleOrg } = await import('../demo/index.js');
+    const { startSampleOrg } = await import('../../demo/index.js');
     const oauth = options.auth !== undefined && parseAuthMode(options.auth, '--auth', true) === 'oauth';
     // An API Services app as Okta now creates them: private_key_jwt, DPoP required, with a nonce.
     const appKey = oauth ? generateSigningKey() : undefined;

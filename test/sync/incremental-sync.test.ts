@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SyncResult, sync } from '../../src/commands/sync.js';
+import { type SyncResult, sync } from '../../src/commands/sync/index.js';
 import { DEFAULT_RATE_LIMITS, type SampleOrg, startSampleOrg } from '../../src/demo/index.js';
 import { ENTITY_NAMES } from '../../src/inventory/entities.js';
 import { createIo } from '../../src/ui/io.js';

@@ -4,8 +4,8 @@ import {
   type ResolvedCredentials,
   resolveAuthMode,
   resolveCredentials,
-} from '../config/credentials.js';
-import { type ResolvedNetwork, resolveNetwork } from '../config/network.js';
+} from '../../config/credentials.js';
+import { type ResolvedNetwork, resolveNetwork } from '../../config/network.js';
 import {
   describeSource,
   profileLoader,
@@ -14,12 +14,11 @@ import {
   resolveSettings,
   resolveToken,
   type ValueSource,
-} from '../config/resolve.js';
-import { maskToken } from '../config/token.js';
-import { ConfigError, ConnectorError, ExitCode, type ExitCodeValue, UsageError } from '../errors.js';
-import { ENTITY_NAMES } from '../inventory/entities.js';
-import { scopesForEntities } from '../inventory/entity-scopes.js';
-import { OktaClient, type OktaClientOptions, type RequestEvent } from '../okta/client.js';
+} from '../../config/resolve.js';
+import { maskToken } from '../../config/token.js';
+import { ConfigError, ConnectorError, ExitCode, type ExitCodeValue, UsageError } from '../../errors.js';
+import { ENTITY_NAMES } from '../../inventory/entities.js';
+import { OktaClient, type OktaClientOptions, type RequestEvent } from '../../okta/client.js';
 import {
   checkDns,
   checkTls,
@@ -36,7 +35,7 @@ import {
   probePath,
   type TlsOptions,
   type TlsResult,
-} from '../okta/diagnostics.js';
+} from '../../okta/diagnostics.js';
 import {
   AuthError,
   NetworkError,
@@ -44,14 +43,15 @@ import {
   OktaError,
   PermissionError,
   ResponseShapeError,
-} from '../okta/errors.js';
-import { trustedCertificates } from '../okta/network-options.js';
-import type { OrgUrl } from '../okta/org-url.js';
-import { describeProxy, proxyForUrl } from '../okta/proxy-for-url.js';
-import { type Env, type Io, SYMBOLS } from '../ui/io.js';
-import { createPrompter, readAllInput } from '../ui/prompt.js';
-import { registerSecret } from '../ui/redact.js';
-import { logRequests } from '../ui/request-log.js';
+} from '../../okta/errors.js';
+import { trustedCertificates } from '../../okta/network-options.js';
+import type { OrgUrl } from '../../okta/org-url.js';
+import { describeProxy, proxyForUrl } from '../../okta/proxy-for-url.js';
+import { scopesForEntities } from '../../sync/entity-scopes.js';
+import { type Env, type Io, SYMBOLS } from '../../ui/io.js';
+import { createPrompter, readAllInput } from '../../ui/prompt.js';
+import { registerSecret } from '../../ui/redact.js';
+import { logRequests } from '../../ui/request-log.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { configure, renderConfigureResult } from './commands/configure.js';
+import { configure, renderConfigureResult } from '../commands/configure/index.js';
 import {
   renderScheduleResult,
   type ScheduleFlags,
@@ -9,13 +9,13 @@ import {
   schedulePrint,
   scheduleRemove,
   scheduleShow,
-} from './commands/schedule.js';
-import { DEMO_OUTPUT_DIR, renderSyncResult, sync } from './commands/sync.js';
-import { renderTestConnection, testConnection } from './commands/test-connection.js';
-import { PROFILE_NAME_PATTERN } from './config/schema.js';
-import { ExitCode, type ExitCodeValue, toConnectorError, UsageError } from './errors.js';
-import { ENTITY_NAMES } from './inventory/entities.js';
-import { NetworkError, OktaError } from './okta/errors.js';
+} from '../commands/schedule/index.js';
+import { DEMO_OUTPUT_DIR, renderSyncResult, sync } from '../commands/sync/index.js';
+import { renderTestConnection, testConnection } from '../commands/test-connection/index.js';
+import { PROFILE_NAME_PATTERN } from '../config/schema.js';
+import { ExitCode, type ExitCodeValue, toConnectorError, UsageError } from '../errors.js';
+import { ENTITY_NAMES } from '../inventory/entities.js';
+import { NetworkError, OktaError } from '../okta/errors.js';
 import {
   canAnimate,
   createIo,
@@ -24,9 +24,9 @@ import {
   type Io,
   loadSpinners,
   type OutputStream,
-} from './ui/io.js';
-import { redact, registerSecret } from './ui/redact.js';
-import { VERSION } from './version.js';
+} from '../ui/io.js';
+import { redact, registerSecret } from '../ui/redact.js';
+import { VERSION } from '../version.js';
 
 /**
  * The command line: commander wiring, global options, and the one place that turns an error into
@@ -432,7 +432,7 @@ function buildProgram(context: CliContext, state: RunState): Command {
         formulaProtection?: boolean;
       }>(context, state, async (options, io) => {
         // Loaded on use: export needs none of the Okta client, and sync none of the export views.
-        const { exportSnapshot } = await import('./commands/export.js');
+        const { exportSnapshot } = await import('../commands/export/index.js');
         const controller = new AbortController();
         const onSignal = () => controller.abort();
         process.on('SIGINT', onSignal);
@@ -676,7 +676,7 @@ export async function runAsProgram(argv: string[]): Promise<void> {
   process.exitCode = exitCode;
 }
 
-/** True when this module is run directly (`node dist/cli.js`: no worker thread for sync). */
+/** True when this module is run directly (`node dist/cli/program.js`: no worker thread for sync). */
 function isEntryPoint(): boolean {
   const script = process.argv[1];
   if (!script) return false;

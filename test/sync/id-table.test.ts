@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IdTable } from '../../src/inventory/id-table.js';
+import { IdTable } from '../../src/sync/id-table.js';
 
 describe('IdTable', () => {
   it('numbers ids in the order they were first added and finds each again, through many resizes', () => {

@@ -7,28 +7,28 @@ import {
   parseScopes,
   readPrivateKeyFile,
   registerPrivateKey,
-} from '../config/credentials.js';
-import { parseProxyUrl, readCaFile, resolveNetwork } from '../config/network.js';
-import { resolveUserPath } from '../config/paths.js';
-import { DEFAULT_FORMAT, defaultOutputDir } from '../config/resolve.js';
-import { parseSchedule } from '../config/schedule.js';
-import { OUTPUT_FORMATS, type OutputFormat, outputFormatSchema, type Profile } from '../config/schema.js';
-import { ConfigStore, loadConfigWriter } from '../config/store.js';
-import { maskToken, normalizeToken } from '../config/token.js';
-import { ConfigError, ConnectorError, UsageError } from '../errors.js';
-import { ENTITY_NAMES } from '../inventory/entities.js';
-import { scopesForEntities } from '../inventory/entity-scopes.js';
-import { OktaClient, type OktaClientOptions } from '../okta/client.js';
-import { fetchOktaOrganization } from '../okta/diagnostics.js';
-import { NotFoundError } from '../okta/errors.js';
-import type { NetworkOptions } from '../okta/network-options.js';
-import { type OrgUrl, parseOrgUrl } from '../okta/org-url.js';
-import { describeProxy } from '../okta/proxy-for-url.js';
-import { generateSigningKey, parseSigningKey } from '../okta/signing-key.js';
-import type { Env, Io } from '../ui/io.js';
-import { createPrompter, type Prompter, readAllInput } from '../ui/prompt.js';
-import { registerSecret } from '../ui/redact.js';
-import { logRequests } from '../ui/request-log.js';
+} from '../../config/credentials.js';
+import { parseProxyUrl, readCaFile, resolveNetwork } from '../../config/network.js';
+import { resolveUserPath } from '../../config/paths.js';
+import { DEFAULT_FORMAT, defaultOutputDir } from '../../config/resolve.js';
+import { parseSchedule } from '../../config/schedule.js';
+import { OUTPUT_FORMATS, type OutputFormat, outputFormatSchema, type Profile } from '../../config/schema.js';
+import { ConfigStore, loadConfigWriter } from '../../config/store.js';
+import { maskToken, normalizeToken } from '../../config/token.js';
+import { ConfigError, ConnectorError, UsageError } from '../../errors.js';
+import { ENTITY_NAMES } from '../../inventory/entities.js';
+import { OktaClient, type OktaClientOptions } from '../../okta/client.js';
+import { fetchOktaOrganization } from '../../okta/diagnostics.js';
+import { NotFoundError } from '../../okta/errors.js';
+import type { NetworkOptions } from '../../okta/network-options.js';
+import { type OrgUrl, parseOrgUrl } from '../../okta/org-url.js';
+import { describeProxy } from '../../okta/proxy-for-url.js';
+import { generateSigningKey, parseSigningKey } from '../../okta/signing-key.js';
+import { scopesForEntities } from '../../sync/entity-scopes.js';
+import type { Env, Io } from '../../ui/io.js';
+import { createPrompter, type Prompter, readAllInput } from '../../ui/prompt.js';
+import { registerSecret } from '../../ui/redact.js';
+import { logRequests } from '../../ui/request-log.js';
 
 export interface ConfigureOptions {
   /** Profile to create, update, show or delete. */

@@ -1,3 +1,17 @@
+import type { ColumnPlan } from '../formats/column-plan.js';
+import type { EntityFileResult, EntityWriter } from '../formats/entity-writer.js';
+import {
+  adminRoleRow,
+  appGroupRow,
+  appRow,
+  appUserRow,
+  columnPlanFor,
+  deviceRow,
+  type EntityName,
+  groupRow,
+  userRow,
+  userSchemaRows,
+} from '../inventory/entities.js';
 import type { OktaClient } from '../okta/client.js';
 import { NotFoundError, PermissionError } from '../okta/errors.js';
 import {
@@ -21,20 +35,6 @@ import {
 } from '../okta/resources.js';
 import { AppUsageAggregator, signInOf } from './app-usage.js';
 import { ChangeFeed } from './change-feed.js';
-import type { ColumnPlan } from './column-plan.js';
-import {
-  adminRoleRow,
-  appGroupRow,
-  appRow,
-  appUserRow,
-  columnPlanFor,
-  deviceRow,
-  type EntityName,
-  groupRow,
-  userRow,
-  userSchemaRows,
-} from './entities.js';
-import type { EntityFileResult, EntityWriter } from './entity-writer.js';
 import { IdTable } from './id-table.js';
 import { runPool } from './run-pool.js';
 

@@ -3,9 +3,9 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError } from '../errors.js';
-import { createEntityWriter } from './create-entity-writer.js';
-import type { EntityFileResult, EntityWriter } from './entity-writer.js';
-import { fsyncPath } from './fsync-path.js';
+import { createEntityWriter } from '../formats/create-entity-writer.js';
+import type { EntityFileResult, EntityWriter } from '../formats/entity-writer.js';
+import { fsyncPath } from '../formats/fsync-path.js';
 
 /**
  * The previous complete run's rows, kept as NDJSON whatever the snapshot's format (a CSV cannot be

@@ -1,4 +1,4 @@
-import type { EntityName } from './entities.js';
+import type { EntityName } from '../inventory/entities.js';
 
 /**
  * The OAuth scope each entity reads with (an API Services app needs them granted). `users` also
