@@ -61,17 +61,17 @@ export async function sampleOrgShape(root, size, seed = 1) {
   const { store, log } = createSampleOrgInternals(size, seed, {});
 
   let deprovisioned = 0;
-  for (let user = 0; user < store.userCount; user++) {
-    if (store.userExists(user) && store.userStatus(user) === 'DEPROVISIONED') deprovisioned++;
+  for (let user = 0; user < store.users.count; user++) {
+    if (store.users.exists(user) && store.users.status(user) === 'DEPROVISIONED') deprovisioned++;
   }
-  const users = store.userCount - store.deletedUsers.size;
+  const users = store.users.count - store.users.deleted.size;
   const groupMembers = [];
-  for (let group = 0; group < store.groupCount; group++) groupMembers.push(store.memberCount(group));
+  for (let group = 0; group < store.groups.count; group++) groupMembers.push(store.groups.memberCount(group));
   const appUsers = [];
   const appGroups = [];
-  for (let app = 0; app < store.appCount; app++) {
-    appUsers.push(store.effectiveAppUsers(app).users.length);
-    appGroups.push(store.appGroups[app]?.length ?? 0);
+  for (let app = 0; app < store.apps.count; app++) {
+    appUsers.push(store.assignments.effectiveUsers(app).users.length);
+    appGroups.push(store.assignments.groups[app]?.length ?? 0);
   }
 
   // The System Log query sync makes: app sign-ins over the last 90 days. Generated history lies
@@ -90,13 +90,13 @@ export async function sampleOrgShape(root, size, seed = 1) {
     seed,
     users,
     deprovisioned,
-    groups: store.groupCount,
+    groups: store.groups.count,
     groupMembers,
-    apps: store.appCount,
+    apps: store.apps.count,
     appUsers,
     appGroups,
-    admins: store.adminUsers().length,
-    devices: store.pipeline === 'idx' ? store.deviceCount : 0,
+    admins: store.roles.adminUsers().length,
+    devices: store.pipeline === 'idx' ? store.devices.count : 0,
     signIns,
     logFilter: filter,
     pageSize: resources.PAGE_SIZE,

@@ -130,28 +130,28 @@ export function applyChangeSet(
   const eventsBefore = log.count();
   const admin = UserFixture.admin;
   const userTarget = (user: number): LogTarget => {
-    const profile = store.userProfile(user);
+    const profile = store.users.profile(user);
     return {
-      id: store.userIds.at(user),
+      id: store.users.ids.at(user),
       type: 'User',
       alternateId: String(profile.login),
       displayName: String(profile.displayName ?? profile.login),
     };
   };
   const groupTarget = (group: number): LogTarget => ({
-    id: store.groupIds.at(group),
+    id: store.groups.ids.at(group),
     type: 'UserGroup',
     alternateId: 'unknown',
-    displayName: String(store.buildGroup(group).profile.name),
+    displayName: String(store.groups.build(group).profile.name),
   });
   const appTarget = (app: number): LogTarget => ({
-    id: store.appIds.at(app),
+    id: store.apps.ids.at(app),
     type: 'AppInstance',
-    alternateId: store.appLabel(app),
-    displayName: store.appLabel(app),
+    alternateId: store.apps.label(app),
+    displayName: store.apps.label(app),
   });
   const isAppUser = (app: number, user: number): boolean => {
-    const users = store.effectiveAppUsers(app).users;
+    const users = store.assignments.effectiveUsers(app).users;
     let low = 0;
     let high = users.length;
     while (low < high) {
@@ -163,7 +163,8 @@ export function applyChangeSet(
   };
   const appsOfGroup = (group: number): number[] => {
     const apps: number[] = [];
-    for (let app = 0; app < store.appCount; app++) if (store.appGroups[app]?.includes(group)) apps.push(app);
+    for (let app = 0; app < store.apps.count; app++)
+      if (store.assignments.groups[app]?.includes(group)) apps.push(app);
     return apps;
   };
   /** Runs a membership or assignment change and logs app access gained or lost because of it. */
@@ -173,7 +174,7 @@ export function applyChangeSet(
     apps.forEach((app, k) => {
       const after = isAppUser(app, user);
       if (after === before[k]) return;
-      const entry = { appId: store.appIds.at(app), userId: store.userIds.at(user) };
+      const entry = { appId: store.apps.ids.at(app), userId: store.users.ids.at(user) };
       (after ? summary.addedAppAssignments : summary.removedAppAssignments).push(entry);
       log.append({
         published: now,
@@ -188,23 +189,23 @@ export function applyChangeSet(
   };
   const candidates = (count: number, accept: (user: number) => boolean, rng: Random): number[] => {
     const chosen = new Set<number>();
-    const span = store.userCount - FIXTURE_USER_COUNT;
+    const span = store.users.count - FIXTURE_USER_COUNT;
     for (let attempt = 0; chosen.size < count && attempt < count * 200 && span > 0; attempt++) {
       const user = FIXTURE_USER_COUNT + rng.int(span);
-      if (!chosen.has(user) && store.userExists(user) && accept(user)) chosen.add(user);
+      if (!chosen.has(user) && store.users.exists(user) && accept(user)) chosen.add(user);
     }
     return [...chosen];
   };
   const editableGroups: number[] = [];
-  for (let group = 0; group < store.groupCount; group++) {
-    if (!PROTECTED_GROUPS.has(group) && store.groupType(group) === 'OKTA_GROUP') editableGroups.push(group);
+  for (let group = 0; group < store.groups.count; group++) {
+    if (!PROTECTED_GROUPS.has(group) && store.groups.type(group) === 'OKTA_GROUP') editableGroups.push(group);
   }
   const addMember = (group: number, user: number) => {
     trackAppAccess(appsOfGroup(group), user, () => {
-      store.setGroupMembers(group, insertSorted(store.groupMembers[group] as Uint32Array, user));
-      store.groupMembershipUpdated.set(group, now);
+      store.groups.setMembers(group, insertSorted(store.groups.members[group] as Uint32Array, user));
+      store.groups.membershipUpdated.set(group, now);
     });
-    summary.addedMemberships.push({ groupId: store.groupIds.at(group), userId: store.userIds.at(user) });
+    summary.addedMemberships.push({ groupId: store.groups.ids.at(group), userId: store.users.ids.at(user) });
     log.append({
       published: now,
       eventType: 'group.user_membership.add',
@@ -216,10 +217,10 @@ export function applyChangeSet(
 
   // New users: created and activated now, members of Everyone and of one group.
   for (let k = 0; k < wanted.addUsers; k++) {
-    const user = store.userCount;
+    const user = store.users.count;
     trackAppAccess(appsOfGroup(GroupFixture.everyone), user, () => {
-      store.userCount++;
-      store.overrideUser(user, {
+      store.users.count++;
+      store.users.override(user, {
         status: 'ACTIVE',
         created: now,
         activated: now,
@@ -229,8 +230,8 @@ export function applyChangeSet(
         lastLogin: null,
       });
     });
-    store.groupMembershipUpdated.set(GroupFixture.everyone, now);
-    summary.addedUsers.push(store.userIds.at(user));
+    store.groups.membershipUpdated.set(GroupFixture.everyone, now);
+    summary.addedUsers.push(store.users.ids.at(user));
     log.append({
       published: now,
       eventType: 'user.lifecycle.create',
@@ -248,7 +249,11 @@ export function applyChangeSet(
     if (editableGroups.length > 0) addMember(random.pick(editableGroups), user);
   }
 
-  for (const user of candidates(wanted.updateUsers, (u) => store.userStatus(u) !== 'DEPROVISIONED', random)) {
+  for (const user of candidates(
+    wanted.updateUsers,
+    (u) => store.users.status(u) !== 'DEPROVISIONED',
+    random,
+  )) {
     const title = random.pick([
       'Staff Engineer',
       'Director, "Platform"',
@@ -256,7 +261,7 @@ export function applyChangeSet(
       'Engineer\nII',
       '主任',
     ]);
-    store.overrideUser(user, {
+    store.users.override(user, {
       lastUpdated: now,
       profile: {
         title,
@@ -264,7 +269,7 @@ export function applyChangeSet(
         seatNumber: random.int(9_999),
       },
     });
-    summary.updatedUsers.push(store.userIds.at(user));
+    summary.updatedUsers.push(store.users.ids.at(user));
     log.append({
       published: now,
       eventType: 'user.account.update_profile',
@@ -274,13 +279,13 @@ export function applyChangeSet(
     });
   }
 
-  for (const user of candidates(wanted.deprovisionUsers, (u) => store.userStatus(u) === 'ACTIVE', random)) {
+  for (const user of candidates(wanted.deprovisionUsers, (u) => store.users.status(u) === 'ACTIVE', random)) {
     const apps: number[] = [];
-    for (let app = 0; app < store.appCount; app++) if (isAppUser(app, user)) apps.push(app);
+    for (let app = 0; app < store.apps.count; app++) if (isAppUser(app, user)) apps.push(app);
     trackAppAccess(apps, user, () => {
-      store.overrideUser(user, { status: 'DEPROVISIONED', statusChanged: now, lastUpdated: now });
+      store.users.override(user, { status: 'DEPROVISIONED', statusChanged: now, lastUpdated: now });
     });
-    summary.deprovisionedUsers.push(store.userIds.at(user));
+    summary.deprovisionedUsers.push(store.users.ids.at(user));
     log.append({
       published: now,
       eventType: 'user.lifecycle.deactivate',
@@ -292,17 +297,17 @@ export function applyChangeSet(
 
   // Okta deletes only deactivated users; the deprovisioned fixture goes first.
   const deletable = (u: number) =>
-    store.userStatus(u) === 'DEPROVISIONED' && !summary.deprovisionedUsers.includes(store.userIds.at(u));
+    store.users.status(u) === 'DEPROVISIONED' && !summary.deprovisionedUsers.includes(store.users.ids.at(u));
   const toDelete: number[] =
-    store.userExists(UserFixture.deprovisionedToDelete) && wanted.deleteUsers > 0
+    store.users.exists(UserFixture.deprovisionedToDelete) && wanted.deleteUsers > 0
       ? [UserFixture.deprovisionedToDelete]
       : [];
   toDelete.push(...candidates(wanted.deleteUsers - toDelete.length, deletable, random));
   for (const user of toDelete) {
     const target = [userTarget(user)];
-    store.deletedUsers.add(user);
+    store.users.deleted.add(user);
     store.invalidate();
-    summary.deletedUsers.push(store.userIds.at(user));
+    summary.deletedUsers.push(store.users.ids.at(user));
     log.append({
       published: now,
       eventType: 'user.lifecycle.delete.initiated',
@@ -314,22 +319,25 @@ export function applyChangeSet(
 
   for (let k = 0; k < wanted.addMemberships && editableGroups.length > 0; k++) {
     const group = random.pick(editableGroups);
-    const [user] = candidates(1, (u) => !store.isMember(group, u), random);
+    const [user] = candidates(1, (u) => !store.groups.isMember(group, u), random);
     if (user !== undefined) addMember(group, user);
   }
 
   for (let k = 0; k < wanted.removeMemberships && editableGroups.length > 0; k++) {
     const group = random.pick(editableGroups);
-    const members = (store.groupMembers[group] as Uint32Array).filter(
-      (u) => u >= FIXTURE_USER_COUNT && store.userExists(u),
+    const members = (store.groups.members[group] as Uint32Array).filter(
+      (u) => u >= FIXTURE_USER_COUNT && store.users.exists(u),
     );
     if (members.length === 0) continue;
     const user = members[random.int(members.length)] as number;
     trackAppAccess(appsOfGroup(group), user, () => {
-      store.setGroupMembers(group, removeValue(store.groupMembers[group] as Uint32Array, user));
-      store.groupMembershipUpdated.set(group, now);
+      store.groups.setMembers(group, removeValue(store.groups.members[group] as Uint32Array, user));
+      store.groups.membershipUpdated.set(group, now);
     });
-    summary.removedMemberships.push({ groupId: store.groupIds.at(group), userId: store.userIds.at(user) });
+    summary.removedMemberships.push({
+      groupId: store.groups.ids.at(group),
+      userId: store.users.ids.at(user),
+    });
     log.append({
       published: now,
       eventType: 'group.user_membership.remove',
@@ -340,26 +348,26 @@ export function applyChangeSet(
   }
 
   const editableApps: number[] = [];
-  for (let app = 0; app < store.appCount; app++) {
-    if (!PROTECTED_APPS.has(app) && store.appStatus(app) === 'ACTIVE') editableApps.push(app);
+  for (let app = 0; app < store.apps.count; app++) {
+    if (!PROTECTED_APPS.has(app) && store.apps.status(app) === 'ACTIVE') editableApps.push(app);
   }
   for (let k = 0; k < wanted.addAppAssignments && editableApps.length > 0; k++) {
     const app = random.pick(editableApps);
     const [user] = candidates(
       1,
-      (u) => store.userStatus(u) !== 'DEPROVISIONED' && !isAppUser(app, u),
+      (u) => store.users.status(u) !== 'DEPROVISIONED' && !isAppUser(app, u),
       random,
     );
     if (user === undefined) continue;
     trackAppAccess([app], user, () => {
-      store.assignmentCreated.set(`${app}:${user}`, now);
-      store.setAppDirect(app, insertSorted(store.appDirect[app] as Uint32Array, user));
+      store.assignments.assignmentCreated.set(`${app}:${user}`, now);
+      store.assignments.setDirect(app, insertSorted(store.assignments.direct[app] as Uint32Array, user));
     });
   }
 
   for (let k = 0; k < wanted.removeAppAssignments && editableApps.length > 0; k++) {
     const app = random.pick(editableApps);
-    const effective = store.effectiveAppUsers(app);
+    const effective = store.assignments.effectiveUsers(app);
     const directOnly: number[] = [];
     effective.users.forEach((user, position) => {
       if (effective.direct[position] === 1 && effective.viaGroup[position] === -1) directOnly.push(user);
@@ -367,15 +375,15 @@ export function applyChangeSet(
     if (directOnly.length === 0) continue;
     const user = directOnly[random.int(directOnly.length)] as number;
     trackAppAccess([app], user, () => {
-      store.setAppDirect(app, removeValue(store.appDirect[app] as Uint32Array, user));
+      store.assignments.setDirect(app, removeValue(store.assignments.direct[app] as Uint32Array, user));
     });
   }
 
   for (let k = 0; k < wanted.appLifecycleChanges && editableApps.length > 0; k++) {
     const app = random.pick(editableApps);
-    const status = store.appStatus(app) === 'ACTIVE' ? 'INACTIVE' : 'ACTIVE';
-    store.appStatusOverride.set(app, { status, lastUpdated: now });
-    summary.appStatusChanges.push({ appId: store.appIds.at(app), status });
+    const status = store.apps.status(app) === 'ACTIVE' ? 'INACTIVE' : 'ACTIVE';
+    store.apps.statusOverride.set(app, { status, lastUpdated: now });
+    summary.appStatusChanges.push({ appId: store.apps.ids.at(app), status });
     log.append({
       published: now,
       eventType: status === 'ACTIVE' ? 'application.lifecycle.activate' : 'application.lifecycle.deactivate',
@@ -385,14 +393,14 @@ export function applyChangeSet(
     });
   }
 
-  const activeApps = editableApps.filter((app) => store.appStatus(app) === 'ACTIVE');
+  const activeApps = editableApps.filter((app) => store.apps.status(app) === 'ACTIVE');
   for (let k = 0; k < wanted.signIns && activeApps.length > 0; k++) {
     const app = random.pick(activeApps);
-    const users = store.effectiveAppUsers(app).users;
+    const users = store.assignments.effectiveUsers(app).users;
     if (users.length === 0) continue;
     const user = users[random.int(users.length)] as number;
-    if (store.userStatus(user) !== 'ACTIVE') continue;
-    const profile = store.userProfile(user);
+    if (store.users.status(user) !== 'ACTIVE') continue;
+    const profile = store.users.profile(user);
     log.append({
       published: now,
       eventType: 'user.authentication.sso',
@@ -400,15 +408,15 @@ export function applyChangeSet(
       actorUser: user,
       target: [
         {
-          id: store.userIds.at(user),
+          id: store.users.ids.at(user),
           type: 'AppUser',
           alternateId: String(profile.login),
           displayName: String(profile.login),
         },
-        { ...appTarget(app), detailEntry: { signOnModeType: store.signOnMode(app) } },
+        { ...appTarget(app), detailEntry: { signOnModeType: store.apps.signOnMode(app) } },
       ],
     });
-    store.overrideUser(user, { lastLogin: now });
+    store.users.override(user, { lastLogin: now });
     summary.signInEvents++;
   }
 

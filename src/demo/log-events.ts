@@ -1,7 +1,8 @@
 import { opaqueId, uuidFor } from './okta-ids.js';
 import type { LogTarget, SampleLogEvent, UserStatus } from './okta-records.js';
 import { hash, unit } from './random.js';
-import { DAY_MS, iso, readPath, type SampleOrgStore } from './sample-org-store.js';
+import { DAY_MS, iso, readPath } from './sample-org-core.js';
+import type { SampleOrgStore } from './sample-org-store.js';
 import { PLACES, UserFixture } from './tricky-values.js';
 
 enum Salt {
@@ -117,25 +118,25 @@ export class SampleOrgLog {
 
   private pickAssignment(index: number): { app: number; user: number } | undefined {
     if (!this.cumulative) {
-      this.cumulative = new Float64Array(this.store.appCount);
+      this.cumulative = new Float64Array(this.store.apps.count);
       let total = 0;
-      for (let app = 0; app < this.store.appCount; app++) {
-        total += this.store.baseEffectiveAppUsers(app).users.length;
+      for (let app = 0; app < this.store.apps.count; app++) {
+        total += this.store.assignments.baseEffectiveUsers(app).users.length;
         this.cumulative[app] = total;
       }
     }
-    const total = this.cumulative[this.store.appCount - 1] ?? 0;
+    const total = this.cumulative[this.store.apps.count - 1] ?? 0;
     if (total === 0) return undefined;
     const pick = hash(this.store.seed, Salt.Pick, index) % total;
     let low = 0;
-    let high = this.store.appCount - 1;
+    let high = this.store.apps.count - 1;
     while (low < high) {
       const middle = (low + high) >>> 1;
       if ((this.cumulative[middle] as number) <= pick) low = middle + 1;
       else high = middle;
     }
     const before = low === 0 ? 0 : (this.cumulative[low - 1] as number);
-    const user = this.store.baseEffectiveAppUsers(low).users[pick - before] as number;
+    const user = this.store.assignments.baseEffectiveUsers(low).users[pick - before] as number;
     return { app: low, user };
   }
 
@@ -148,11 +149,11 @@ export class SampleOrgLog {
       const pair = this.pickAssignment(index);
       if (
         pair &&
-        store.baseAppStatus(pair.app) === 'ACTIVE' &&
-        !neverSignedIn(store.baseUserStatus(pair.user))
+        store.apps.baseStatus(pair.app) === 'ACTIVE' &&
+        !neverSignedIn(store.users.baseStatus(pair.user))
       ) {
         const eventType =
-          store.signOnMode(pair.app) === 'OPENID_CONNECT'
+          store.apps.signOnMode(pair.app) === 'OPENID_CONNECT'
             ? ([
                 'user.authentication.sso',
                 'app.oauth2.as.authorize.code',
@@ -162,8 +163,8 @@ export class SampleOrgLog {
         return { eventType, user: pair.user, app: pair.app, failure: false, variant };
       }
     }
-    let user = hash(store.seed, Salt.Pick, index, 1) % store.baseUserCount;
-    if (neverSignedIn(store.baseUserStatus(user))) user = UserFixture.admin;
+    let user = hash(store.seed, Salt.Pick, index, 1) % store.users.baseCount;
+    if (neverSignedIn(store.users.baseStatus(user))) user = UserFixture.admin;
     const eventType = roll < 0.93 ? 'user.session.start' : 'user.authentication.auth_via_mfa';
     return { eventType, user, app: -1, failure: eventType === 'user.session.start' && failure, variant };
   }
@@ -174,15 +175,15 @@ export class SampleOrgLog {
     const target: LogTarget[] = [];
     if (core.app >= 0) {
       const appInstance: LogTarget = {
-        id: this.store.appIds.at(core.app),
+        id: this.store.apps.ids.at(core.app),
         type: 'AppInstance',
-        alternateId: this.store.appLabel(core.app),
-        displayName: this.store.appLabel(core.app),
-        detailEntry: { signOnModeType: this.store.signOnMode(core.app) },
+        alternateId: this.store.apps.label(core.app),
+        displayName: this.store.apps.label(core.app),
+        detailEntry: { signOnModeType: this.store.apps.signOnMode(core.app) },
       };
-      const identity = this.store.userIdentity(core.user, false);
+      const identity = this.store.users.identity(core.user, false);
       const appUser: LogTarget = {
-        id: this.store.userIds.at(core.user),
+        id: this.store.users.ids.at(core.user),
         type: 'AppUser',
         alternateId: identity.login,
         displayName: identity.displayName,
@@ -234,7 +235,7 @@ export class SampleOrgLog {
   ): SampleLogEvent {
     const { seed } = this.store;
     const h = (k: number) => hash(seed, Salt.Detail, index, k);
-    const identity = this.store.userIdentity(spec.actorUser, spec.actorProfileCurrent);
+    const identity = this.store.users.identity(spec.actorUser, spec.actorProfileCurrent);
     const [city, countryCode] = PLACES[hash(seed, Salt.Detail, spec.actorUser) % PLACES.length] as readonly [
       string,
       string,
@@ -262,7 +263,7 @@ export class SampleOrgLog {
       severity: spec.failure ? 'WARN' : 'INFO',
       displayMessage: spec.displayMessage,
       actor: {
-        id: this.store.userIds.at(spec.actorUser),
+        id: this.store.users.ids.at(spec.actorUser),
         type: 'User',
         alternateId: identity.login,
         displayName: identity.displayName,

@@ -1,7 +1,8 @@
 import { applyChangeSet, type ChangeSetOptions, type ChangeSetSummary } from './apply-change-set.js';
 import { SampleOrgLog } from './log-events.js';
+import type { SampleOrgDataOptions } from './sample-org-core.js';
 import type { SampleOrgSize } from './sample-org-size.js';
-import { type SampleOrgDataOptions, SampleOrgStore } from './sample-org-store.js';
+import { SampleOrgStore } from './sample-org-store.js';
 import { createTruth, type SampleOrgTruth } from './sample-org-truth.js';
 
 /** The generated org without a server: its ground truth, and the change sets for incremental tests. */

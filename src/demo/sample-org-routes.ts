@@ -1,6 +1,7 @@
 import { type IndexList, listOf, lowerBound, rangeList } from './index-list.js';
 import type { SampleOrgLog } from './log-events.js';
-import { DAY_MS, type SampleOrgStore } from './sample-org-store.js';
+import { DAY_MS } from './sample-org-core.js';
+import type { SampleOrgStore } from './sample-org-store.js';
 import { compileFilter, FilterSyntaxError, type RecordPredicate } from './scim-filter.js';
 import { buildUserSchema } from './user-schema.js';
 
@@ -242,60 +243,60 @@ export class SampleOrgRoutes {
       const limit = parseLimit(query, 10, 200);
       const needle = q.toLowerCase();
       const items = [];
-      for (let user = 0; user < store.userCount && items.length < limit; user++) {
-        if (!store.userExists(user) || store.userStatus(user) === 'DEPROVISIONED') continue;
-        const profile = store.userProfile(user);
+      for (let user = 0; user < store.users.count && items.length < limit; user++) {
+        if (!store.users.exists(user) || store.users.status(user) === 'DEPROVISIONED') continue;
+        const profile = store.users.profile(user);
         const matches = [profile.firstName, profile.lastName, profile.email].some(
           (value) => typeof value === 'string' && value.toLowerCase().startsWith(needle),
         );
-        if (matches) items.push(store.buildUser(user));
+        if (matches) items.push(store.users.build(user));
       }
       return { status: 200, body: items, links: { self: selfUrl(store.origin, request.path, query) } };
     }
     const limit = parseLimit(query, 200, 200);
     const predicate = predicateOf(query);
     const after = query.get('after');
-    const start = after ? store.userIds.indexAfter(after, store.userCount) : 0;
+    const start = after ? store.users.ids.indexAfter(after, store.users.count) : 0;
     // Okta quirk: a plain list omits DEPROVISIONED users; filter and search include every status.
     const accept = predicate
-      ? (user: number) => !store.deletedUsers.has(user) && predicate(store.userReader(user))
-      : (user: number) => !store.deletedUsers.has(user) && store.userStatus(user) !== 'DEPROVISIONED';
+      ? (user: number) => !store.users.deleted.has(user) && predicate(store.users.reader(user))
+      : (user: number) => !store.users.deleted.has(user) && store.users.status(user) !== 'DEPROVISIONED';
     return page(
       store,
       request,
-      rangeList(store.userCount),
+      rangeList(store.users.count),
       start,
       limit,
       accept,
-      (user) => store.buildUser(user),
-      (user) => store.userIds.at(user),
+      (user) => store.users.build(user),
+      (user) => store.users.ids.at(user),
     );
   }
 
   private resolveUser(id: string): number {
-    return id === 'me' ? 0 : this.store.userIndexOf(id);
+    return id === 'me' ? 0 : this.store.users.indexOf(id);
   }
 
   private getUser(id: string): RouteResult {
     const user = this.resolveUser(id);
-    return user < 0 ? notFound() : { status: 200, body: this.store.buildUser(user) };
+    return user < 0 ? notFound() : { status: 200, body: this.store.users.build(user) };
   }
 
   private userRoles(id: string): RouteResult {
     const user = this.resolveUser(id);
-    return user < 0 ? notFound() : { status: 200, body: this.store.userRoles(user) };
+    return user < 0 ? notFound() : { status: 200, body: this.store.roles.ofUser(user) };
   }
 
   /** Body-paginated like every `/api/v1/iam` list: `{value, _links: {next}}`, no `link` header. */
   private roleAssignees(request: RouteRequest): RouteResult {
     const { store } = this;
     const limit = parseLimit(request.query, 100, 100);
-    const admins = listOf(store.adminUsers());
+    const admins = listOf(store.roles.adminUsers());
     const after = request.query.get('after');
-    const start = after ? lowerBound(admins, store.userIds.indexAfter(after, store.userCount)) : 0;
+    const start = after ? lowerBound(admins, store.users.ids.indexAfter(after, store.users.count)) : 0;
     const value = [];
     for (let position = start; position < admins.size && value.length < limit; position++) {
-      const userId = store.userIds.at(admins.at(position));
+      const userId = store.users.ids.at(admins.at(position));
       value.push({
         id: userId,
         orn: `orn:okta:directory:${store.orgId}:users:${userId}`,
@@ -320,48 +321,48 @@ export class SampleOrgRoutes {
     const limit = parseLimit(request.query, 10_000, 10_000);
     const predicate = predicateOf(request.query);
     const after = request.query.get('after');
-    const start = after ? store.groupIds.indexAfter(after, store.groupCount) : 0;
+    const start = after ? store.groups.ids.indexAfter(after, store.groups.count) : 0;
     const stats = request.query.get('expand') === 'stats';
     return page(
       store,
       request,
-      rangeList(store.groupCount),
+      rangeList(store.groups.count),
       start,
       limit,
-      predicate ? (group) => predicate(store.groupReader(group)) : () => true,
-      (group) => store.buildGroup(group, stats),
-      (group) => store.groupIds.at(group),
+      predicate ? (group) => predicate(store.groups.reader(group)) : () => true,
+      (group) => store.groups.build(group, stats),
+      (group) => store.groups.ids.at(group),
     );
   }
 
   private getGroup(id: string): RouteResult {
-    const group = this.store.groupIndexOf(id);
-    return group < 0 ? notFound() : { status: 200, body: this.store.buildGroup(group) };
+    const group = this.store.groups.indexOf(id);
+    return group < 0 ? notFound() : { status: 200, body: this.store.groups.build(group) };
   }
 
   private groupUsers(request: RouteRequest, id: string): RouteResult {
     const { store } = this;
-    const group = store.groupIndexOf(id);
+    const group = store.groups.indexOf(id);
     if (group < 0) return notFound();
     const limit = parseLimit(request.query, 1_000, 10_000);
-    const members = store.membersOf(group);
+    const members = store.groups.membersOf(group);
     const after = request.query.get('after');
-    const start = after ? lowerBound(members, store.userIds.indexAfter(after, store.userCount)) : 0;
+    const start = after ? lowerBound(members, store.users.ids.indexAfter(after, store.users.count)) : 0;
     return page(
       store,
       request,
       members,
       start,
       limit,
-      (user) => !store.deletedUsers.has(user),
-      (user) => store.buildUser(user),
-      (user) => store.userIds.at(user),
+      (user) => !store.users.deleted.has(user),
+      (user) => store.users.build(user),
+      (user) => store.users.ids.at(user),
     );
   }
 
   private groupRoles(id: string): RouteResult {
-    const group = this.store.groupIndexOf(id);
-    return group < 0 ? notFound() : { status: 200, body: this.store.groupRoleList(group) };
+    const group = this.store.groups.indexOf(id);
+    return group < 0 ? notFound() : { status: 200, body: this.store.roles.ofGroup(group) };
   }
 
   // ---------------------------------------------------------------- apps
@@ -371,35 +372,35 @@ export class SampleOrgRoutes {
     const limit = parseLimit(request.query, 20, 200);
     const predicate = predicateOf(request.query);
     const after = request.query.get('after');
-    const start = after ? store.appIds.indexAfter(after, store.appCount) : 0;
+    const start = after ? store.apps.ids.indexAfter(after, store.apps.count) : 0;
     return page(
       store,
       request,
-      rangeList(store.appCount),
+      rangeList(store.apps.count),
       start,
       limit,
       predicate
-        ? (app) => predicate((path) => (path === 'status' ? store.appStatus(app) : undefined))
+        ? (app) => predicate((path) => (path === 'status' ? store.apps.status(app) : undefined))
         : () => true,
-      (app) => store.buildApp(app),
-      (app) => store.appIds.at(app),
+      (app) => store.apps.build(app),
+      (app) => store.apps.ids.at(app),
     );
   }
 
   private getApp(id: string): RouteResult {
-    const app = this.store.appIndexOf(id);
-    return app < 0 ? notFound() : { status: 200, body: this.store.buildApp(app) };
+    const app = this.store.apps.indexOf(id);
+    return app < 0 ? notFound() : { status: 200, body: this.store.apps.build(app) };
   }
 
   private appUsers(request: RouteRequest, id: string): RouteResult {
     const { store } = this;
-    const app = store.appIndexOf(id);
+    const app = store.apps.indexOf(id);
     if (app < 0) return notFound();
     const limit = parseLimit(request.query, 50, 500);
-    const effective = store.effectiveAppUsers(app);
+    const effective = store.assignments.effectiveUsers(app);
     const users = listOf(effective.users);
     const after = request.query.get('after');
-    const start = after ? lowerBound(users, store.userIds.indexAfter(after, store.userCount)) : 0;
+    const start = after ? lowerBound(users, store.users.ids.indexAfter(after, store.users.count)) : 0;
     return page(
       store,
       request,
@@ -407,21 +408,21 @@ export class SampleOrgRoutes {
       start,
       limit,
       () => true,
-      (_user, position) => store.buildAppUser(app, effective, position),
-      (user) => store.userIds.at(user),
+      (_user, position) => store.assignments.buildAppUser(app, effective, position),
+      (user) => store.users.ids.at(user),
     );
   }
 
   private appGroups(request: RouteRequest, id: string): RouteResult {
     const { store } = this;
-    const app = store.appIndexOf(id);
+    const app = store.apps.indexOf(id);
     if (app < 0) return notFound();
     const limit = parseLimit(request.query, 20, 200);
-    const groups = store.appGroups[app] ?? [];
+    const groups = store.assignments.groups[app] ?? [];
     const after = request.query.get('after');
     let start = 0;
     if (after) {
-      const position = groups.findIndex((group) => store.groupIds.at(group) === after);
+      const position = groups.findIndex((group) => store.groups.ids.at(group) === after);
       start = position < 0 ? groups.length : position + 1;
     }
     // Listed in priority order; positions stand in for indexes here.
@@ -432,8 +433,8 @@ export class SampleOrgRoutes {
       start,
       limit,
       () => true,
-      (position) => store.buildAppGroup(app, groups[position] as number, position),
-      (position) => store.groupIds.at(groups[position] as number),
+      (position) => store.assignments.buildAppGroup(app, groups[position] as number, position),
+      (position) => store.groups.ids.at(groups[position] as number),
     );
   }
 
@@ -446,17 +447,17 @@ export class SampleOrgRoutes {
     const limit = parseLimit(request.query, 200, 200);
     const predicate = predicateOf(request.query);
     const after = request.query.get('after');
-    const start = after ? store.deviceIds.indexAfter(after, store.deviceCount) : 0;
+    const start = after ? store.devices.ids.indexAfter(after, store.devices.count) : 0;
     const expand = request.query.get('expand') === 'user';
     return page(
       store,
       request,
-      rangeList(store.deviceCount),
+      rangeList(store.devices.count),
       start,
       limit,
-      predicate ? (device) => predicate(store.deviceReader(device)) : () => true,
-      (device) => store.buildDevice(device, expand),
-      (device) => store.deviceIds.at(device),
+      predicate ? (device) => predicate(store.devices.reader(device)) : () => true,
+      (device) => store.devices.build(device, expand),
+      (device) => store.devices.ids.at(device),
     );
   }
 

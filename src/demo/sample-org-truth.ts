@@ -69,51 +69,51 @@ export interface SampleOrgCounts {
 export function createTruth(store: SampleOrgStore, log: SampleOrgLog): SampleOrgTruth {
   return {
     *users() {
-      for (let user = 0; user < store.userCount; user++) {
-        if (!store.deletedUsers.has(user)) yield store.buildUser(user);
+      for (let user = 0; user < store.users.count; user++) {
+        if (!store.users.deleted.has(user)) yield store.users.build(user);
       }
     },
     *groups() {
-      for (let group = 0; group < store.groupCount; group++) yield store.buildGroup(group);
+      for (let group = 0; group < store.groups.count; group++) yield store.groups.build(group);
     },
     *groupMembers() {
-      for (let group = 0; group < store.groupCount; group++) {
-        const groupId = store.groupIds.at(group);
-        const list = store.membersOf(group);
+      for (let group = 0; group < store.groups.count; group++) {
+        const groupId = store.groups.ids.at(group);
+        const list = store.groups.membersOf(group);
         for (let position = 0; position < list.size; position++) {
           const user = list.at(position);
-          if (!store.deletedUsers.has(user)) yield { groupId, userId: store.userIds.at(user) };
+          if (!store.users.deleted.has(user)) yield { groupId, userId: store.users.ids.at(user) };
         }
       }
     },
     *apps() {
-      for (let app = 0; app < store.appCount; app++) yield store.buildApp(app);
+      for (let app = 0; app < store.apps.count; app++) yield store.apps.build(app);
     },
     *appUsers() {
-      for (let app = 0; app < store.appCount; app++) {
-        const appId = store.appIds.at(app);
-        const effective = store.effectiveAppUsers(app);
+      for (let app = 0; app < store.apps.count; app++) {
+        const appId = store.apps.ids.at(app);
+        const effective = store.assignments.effectiveUsers(app);
         for (let position = 0; position < effective.users.length; position++) {
-          yield { ...store.buildAppUser(app, effective, position), appId };
+          yield { ...store.assignments.buildAppUser(app, effective, position), appId };
         }
       }
     },
     *appGroups() {
-      for (let app = 0; app < store.appCount; app++) {
-        const appId = store.appIds.at(app);
-        const groups = store.appGroups[app] ?? [];
+      for (let app = 0; app < store.apps.count; app++) {
+        const appId = store.apps.ids.at(app);
+        const groups = store.assignments.groups[app] ?? [];
         for (let priority = 0; priority < groups.length; priority++) {
-          yield { ...store.buildAppGroup(app, groups[priority] as number, priority), appId };
+          yield { ...store.assignments.buildAppGroup(app, groups[priority] as number, priority), appId };
         }
       }
     },
     *adminRoles() {
-      for (const user of store.adminUsers())
-        yield { userId: store.userIds.at(user), roles: store.userRoles(user) };
+      for (const user of store.roles.adminUsers())
+        yield { userId: store.users.ids.at(user), roles: store.roles.ofUser(user) };
     },
     *devices() {
       if (store.pipeline !== 'idx') return;
-      for (let device = 0; device < store.deviceCount; device++) yield store.buildDevice(device, true);
+      for (let device = 0; device < store.devices.count; device++) yield store.devices.build(device, true);
     },
     *logEvents() {
       for (let index = 0; index < log.count(); index++) yield log.event(index);
@@ -126,34 +126,35 @@ export function createTruth(store: SampleOrgStore, log: SampleOrgLog): SampleOrg
           string
         >;
       return {
-        users: ids(UserFixture, (index) => store.userIds.at(index)),
-        groups: ids(GroupFixture, (index) => store.groupIds.at(index)),
-        apps: ids(AppFixture, (index) => store.appIds.at(index)),
+        users: ids(UserFixture, (index) => store.users.ids.at(index)),
+        groups: ids(GroupFixture, (index) => store.groups.ids.at(index)),
+        apps: ids(AppFixture, (index) => store.apps.ids.at(index)),
       };
     },
     counts() {
       let deprovisionedUsers = 0;
-      for (let user = 0; user < store.userCount; user++) {
-        if (store.userExists(user) && store.userStatus(user) === 'DEPROVISIONED') deprovisionedUsers++;
+      for (let user = 0; user < store.users.count; user++) {
+        if (store.users.exists(user) && store.users.status(user) === 'DEPROVISIONED') deprovisionedUsers++;
       }
       let groupMemberships = 0;
-      for (let group = 0; group < store.groupCount; group++) groupMemberships += store.memberCount(group);
+      for (let group = 0; group < store.groups.count; group++)
+        groupMemberships += store.groups.memberCount(group);
       let appUsers = 0;
       let appGroups = 0;
-      for (let app = 0; app < store.appCount; app++) {
-        appUsers += store.effectiveAppUsers(app).users.length;
-        appGroups += store.appGroups[app]?.length ?? 0;
+      for (let app = 0; app < store.apps.count; app++) {
+        appUsers += store.assignments.effectiveUsers(app).users.length;
+        appGroups += store.assignments.groups[app]?.length ?? 0;
       }
       return {
-        users: store.userCount - store.deletedUsers.size,
+        users: store.users.count - store.users.deleted.size,
         deprovisionedUsers,
-        groups: store.groupCount,
+        groups: store.groups.count,
         groupMemberships,
-        apps: store.appCount,
+        apps: store.apps.count,
         appUsers,
         appGroups,
-        admins: store.adminUsers().length,
-        devices: store.pipeline === 'idx' ? store.deviceCount : 0,
+        admins: store.roles.adminUsers().length,
+        devices: store.pipeline === 'idx' ? store.devices.count : 0,
         logEvents: log.count(),
       };
     },

@@ -1,0 +1,99 @@
+import { IdPrefix, opaqueId } from './okta-ids.js';
+import { SAMPLE_ORG_DIMENSIONS, type SampleOrgDimensions, type SampleOrgSize } from './sample-org-size.js';
+
+export const DAY_MS = 86_400_000;
+
+/** Salts that keep the hash streams of different attributes independent. */
+export enum Salt {
+  UserStatus = 1,
+  UserTime,
+  UserName,
+  UserProfile,
+  GroupSize,
+  GroupMembers,
+  GroupMeta,
+  AppMeta,
+  AppGroups,
+  AppDirect,
+  AppUser,
+  Device,
+  DeviceUsers,
+  Roles,
+  Org,
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Whole seconds, as Okta's timestamps are. */
+export function seconds(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+/** `a.b.c` on a JSON record; arrays of objects yield the array of their values (SCIM semantics). */
+export function readPath(record: unknown, path: string): unknown {
+  let value: unknown = record;
+  for (const key of path.split('.')) {
+    if (Array.isArray(value)) value = value.map((item) => (item as Record<string, unknown> | null)?.[key]);
+    else if (value !== null && typeof value === 'object') value = (value as Record<string, unknown>)[key];
+    else return undefined;
+  }
+  return value;
+}
+
+export interface SampleOrgDataOptions {
+  /** The clock (epoch ms). Generated timestamps lie before its value at creation. @default Date.now */
+  now?: () => number;
+  /** The origin that `_links` point at. @default 'http://127.0.0.1' */
+  origin?: string;
+  /** @default 'idx' */
+  pipeline?: 'idx' | 'v1';
+}
+
+/**
+ * The seeded core every entity of the sample org is generated from: size, seed, clock, origin and
+ * org-wide ids, plus the one change signal (`invalidate()`) that drops what entities computed from
+ * memberships and assignments.
+ */
+export class SampleOrgCore {
+  readonly dims: SampleOrgDimensions;
+  readonly now: () => number;
+  /** The clock at creation: every generated timestamp is before it. */
+  readonly t0: number;
+  origin: string;
+  readonly pipeline: 'idx' | 'v1';
+  readonly orgId: string;
+  readonly userTypeId: string;
+  /** Number of change sets applied. */
+  mutations = 0;
+  private readonly invalidators: (() => void)[] = [];
+
+  constructor(
+    readonly size: SampleOrgSize,
+    readonly seed: number,
+    options: SampleOrgDataOptions = {},
+  ) {
+    this.dims = SAMPLE_ORG_DIMENSIONS[size];
+    this.now = options.now ?? Date.now;
+    this.t0 = seconds(this.now());
+    this.origin = options.origin ?? 'http://127.0.0.1';
+    this.pipeline = options.pipeline ?? 'idx';
+    this.orgId = `${IdPrefix.org}${opaqueId(seed, Salt.Org, 0, 17)}`;
+    this.userTypeId = `${IdPrefix.userType}${opaqueId(seed, Salt.Org, 1, 17)}`;
+  }
+
+  url(path: string): string {
+    return `${this.origin}${path}`;
+  }
+
+  /** Registers a cache to drop when memberships, assignments or users change. */
+  onInvalidate(drop: () => void): void {
+    this.invalidators.push(drop);
+  }
+
+  /** Drops everything computed from memberships and assignments. */
+  invalidate(): void {
+    for (const drop of this.invalidators) drop();
+  }
+}
