@@ -16,7 +16,7 @@ const BIN = path.join(ROOT, 'bin', 'okta-connector.js');
 const TOKEN = '00LeakCanary-Spawn_0123456789abcdefghijklm';
 
 beforeAll(() => {
-  if (existsSync(path.join(ROOT, 'dist', 'cli.js'))) return;
+  if (existsSync(path.join(ROOT, 'dist', 'main.js'))) return;
   try {
     execFileSync(
       process.execPath,
@@ -29,7 +29,7 @@ beforeAll(() => {
   } catch {
     // Type errors still emit JavaScript; the check below is what matters.
   }
-  expect(existsSync(path.join(ROOT, 'dist', 'cli.js'))).toBe(true);
+  expect(existsSync(path.join(ROOT, 'dist', 'main.js'))).toBe(true);
 }, 120_000);
 
 interface Spawned {

@@ -27,7 +27,7 @@ export const ANSI = /\u001b\[/;
 
 /** `npm test` builds before vitest; a bare `vitest run` on a fresh checkout builds here. */
 export function ensureBuilt(): void {
-  if (existsSync(path.join(ROOT, 'dist', 'cli.js'))) return;
+  if (existsSync(path.join(ROOT, 'dist', 'main.js'))) return;
   try {
     execFileSync(
       process.execPath,
@@ -37,8 +37,8 @@ export function ensureBuilt(): void {
   } catch {
     // Type errors still emit JavaScript; the check below is what matters.
   }
-  if (!existsSync(path.join(ROOT, 'dist', 'cli.js')))
-    throw new Error('dist/cli/program.js is missing: run npm run build');
+  if (!existsSync(path.join(ROOT, 'dist', 'main.js')))
+    throw new Error('dist/main.js is missing: run npm run build');
 }
 
 export interface CliResult {

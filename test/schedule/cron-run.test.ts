@@ -31,7 +31,7 @@ let outputDir: string;
 
 beforeAll(async () => {
   if (!canRunSh) return;
-  if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) {
+  if (!existsSync(path.join(ROOT, 'dist', 'main.js'))) {
     try {
       execFileSync(
         process.execPath,
@@ -45,7 +45,7 @@ beforeAll(async () => {
       // Type errors still emit JavaScript; the check below is what matters.
     }
   }
-  expect(existsSync(path.join(ROOT, 'dist', 'cli.js'))).toBe(true);
+  expect(existsSync(path.join(ROOT, 'dist', 'main.js'))).toBe(true);
   org = await startSampleOrg({ size: 'tiny', rateLimits: { enabled: false } });
   ({ dir, remove } = await tempDir("okta cron 50%'s-"));
   const bin = await installFakeCrontab(dir);
