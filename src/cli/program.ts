@@ -337,7 +337,10 @@ function buildProgram(context: CliContext, state: RunState): Command {
     )
     .option('--keep <n>', 'keep the newest n snapshots (never the latest complete one)')
     .option('--bom', 'CSV: start files with a UTF-8 byte order mark (for Excel)')
-    .option('--no-formula-protection', "CSV: don't prefix cells starting with = + - @ (machine imports only)")
+    .option(
+      '--no-formula-protection',
+      "CSV: don't guard cells that could start a formula with ' (machine imports only)",
+    )
     .option('--rate-limit-share <percent>', 'share of each Okta rate-limit bucket to use (default: 50)')
     .option('--concurrency <n>', 'requests in flight at most (default: 8)')
     .option('--log-file <path>', 'append plain progress lines and the outcome to this file (for cron)')
@@ -402,7 +405,10 @@ function buildProgram(context: CliContext, state: RunState): Command {
     .option('--active-days <n>', 'licence-usage: active means a sign-in within n days, 1 to 90 (default: 30)')
     .option('--by <app|user>', 'licence-usage: a row per app, or per user × unused app (default: app)')
     .option('--bom', 'CSV: start with a UTF-8 byte order mark (for Excel)')
-    .option('--no-formula-protection', "CSV: don't prefix cells starting with = + - @ (machine imports only)")
+    .option(
+      '--no-formula-protection',
+      "CSV: don't guard cells that could start a formula with ' (machine imports only)",
+    )
     .addHelpText(
       'after',
       examples([

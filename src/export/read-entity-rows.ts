@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { removeFormulaGuard } from '../formats/encode-csv-value.js';
 import { parseCsvRows } from '../formats/parse-csv-rows.js';
 import { parseJsonRecords } from '../formats/parse-json-records.js';
 import { readFileChunks } from '../formats/read-file-chunks.js';
@@ -42,7 +43,7 @@ export interface ReadOptions {
  *   `{ profile: { email } }`) with **every value a string**: numbers, booleans, arrays and objects
  *   are their CSV text (`"42"`, `"true"`, `'["a"]'`), and an empty cell is a missing field (CSV cannot
  *   tell null, missing and `""` apart). When the snapshot was written with formula protection, the
- *   `'` it put before `=`, `+`, `-`, `@`, TAB and CR is removed again.
+ *   `'` it put before a cell that could start a formula is removed again.
  *
  * @throws ConfigError when the entity has no file, or the file is damaged or changed.
  */
@@ -68,7 +69,7 @@ export async function* readEntityRows(
     const { fields } = options;
     const keepColumn = fields
       ? (name: string) => {
-          const plain = protectedFormulas && PROTECTED_FORMULA.test(name) ? name.slice(1) : name;
+          const plain = protectedFormulas ? removeFormulaGuard(name) : name;
           return fields.some((field) => plain === field || plain.startsWith(`${field}.`));
         }
       : undefined;
@@ -111,8 +112,6 @@ async function* parseNdjsonRecords(chunks: AsyncIterable<string>, file: string):
   if (record) yield record;
 }
 
-const PROTECTED_FORMULA = /^'[=+\-@\t\r]/;
-
 async function* csvRecords(
   rows: AsyncIterable<string[]>,
   file: string,
@@ -123,7 +122,7 @@ async function* csvRecords(
   let line = 1;
   for await (const row of rows) {
     if (!header) {
-      names = row.map((name) => (protectedFormulas && PROTECTED_FORMULA.test(name) ? name.slice(1) : name));
+      names = protectedFormulas ? row.map(removeFormulaGuard) : row;
       header = names.map((name) => name.split('.'));
       continue;
     }
@@ -136,7 +135,7 @@ async function* csvRecords(
     for (let column = 0; column < row.length; column++) {
       let value = row[column]!;
       if (value === '') continue;
-      if (protectedFormulas && PROTECTED_FORMULA.test(value)) value = value.slice(1);
+      if (protectedFormulas) value = removeFormulaGuard(value);
       setPath(record, header[column]!, names[column]!, value);
     }
     yield record;

@@ -72,9 +72,16 @@ export function readCsvRecords(file: string, options: { bom: boolean }): string[
 /** The documented CSV cell of a JSON value. */
 export function csvCell(value: unknown, formulaProtection: boolean): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return formulaProtection && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  if (typeof value === 'string') return formulaProtection && couldStartFormula(value) ? `'${value}` : value;
   if (typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
   return JSON.stringify(value);
+}
+
+/** docs/output-formats.md's rule: `=`, `@`, TAB, CR; `+`/`-` unless a plain number; `+` phone numbers kept. */
+function couldStartFormula(text: string): boolean {
+  if (/^[=@\t\r]/.test(text)) return true;
+  if (!/^[+-]/.test(text) || /^[+-](\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return false;
+  return !/^\+(?=.*\d)[\d ()./-]+$/.test(text);
 }
 
 /** An entity's CSV columns as docs/output-formats.md lists them: fixed dot paths, then one expanded object. */

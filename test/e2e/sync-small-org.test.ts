@@ -203,6 +203,9 @@ describe('tricky values', () => {
     expect(cell('formulas', 'profile.lastName')).toBe("'+SUM(A1:A9)");
     expect(cell('formulas', 'profile.nickName')).toBe("'-2+3");
     expect(cell('formulas', 'profile.title')).toBe("'@SUM(A1)");
+    const phones = records.map((record) => record[header.indexOf('profile.mobilePhone')]).filter(Boolean);
+    expect(phones.length).toBeGreaterThan(0);
+    for (const phone of phones) expect(phone).toMatch(/^\+1 555 \d+$/);
     expect(cell('formulas', 'profile.department')).toBe('\'=HYPERLINK("https://example.invalid","click me")');
     expect(cell('newlines', 'profile.title')).toBe('Line one\nLine two');
     expect(cell('quotes', 'profile.title')).toBe('Manager, "Sales", EMEA');

@@ -35,6 +35,9 @@ const tricky: Record<string, unknown> = {
   formula: '=1+1',
   plus: '+1',
   minus: '-1',
+  phone: '+1 555 0100',
+  plusFormula: '+SUM(A1)',
+  minusFormula: '-2+3',
   at: '@SUM(A1)',
   tabStart: '\tx',
   crStart: '\rx',
@@ -173,8 +176,11 @@ describe('csv', () => {
     expect(cell['profile.lf']).toBe('line1\nline2');
     expect(cell['profile.tab']).toBe('a\tb');
     expect(cell['profile.formula']).toBe("'=1+1");
-    expect(cell['profile.plus']).toBe("'+1");
-    expect(cell['profile.minus']).toBe("'-1");
+    expect(cell['profile.plus']).toBe('+1');
+    expect(cell['profile.minus']).toBe('-1');
+    expect(cell['profile.phone']).toBe('+1 555 0100');
+    expect(cell['profile.plusFormula']).toBe("'+SUM(A1)");
+    expect(cell['profile.minusFormula']).toBe("'-2+3");
     expect(cell['profile.at']).toBe("'@SUM(A1)");
     expect(cell['profile.tabStart']).toBe("'\tx");
     expect(cell['profile.crStart']).toBe("'\rx");
@@ -273,8 +279,8 @@ describe('csv', () => {
   });
 
   it('never touches numbers, even negative ones', async () => {
-    const { bytes } = await writeAll('csv', [{ n: -1, s: '-1' }]);
-    expect(parse(bytes)[1]).toStrictEqual(['-1', "'-1"]);
+    const { bytes } = await writeAll('csv', [{ n: -1, s: '-1', t: '-1-1' }]);
+    expect(parse(bytes)[1]).toStrictEqual(['-1', '-1', "'-1-1"]);
   });
 
   it('writes a UTF-8 byte order mark only when asked', async () => {
