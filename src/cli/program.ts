@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { configure, renderConfigureResult } from '../commands/configure/index.js';
+import { DIFF_OPTIONS as DIFF_OPTION_FLAGS, type DiffFlags } from '../commands/diff/options.js';
 import {
   renderScheduleResult,
   type ScheduleFlags,
@@ -450,6 +451,52 @@ function buildProgram(context: CliContext, state: RunState): Command {
           );
           // The data went to stdout or the file; the summary line went to stderr.
           return { json: result, human: () => {} };
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+      }),
+    );
+
+  const diffCommand = program
+    .command('diff')
+    .summary('What changed between two snapshots: joiners, leavers, access gained or lost (offline)')
+    .description(
+      'Compare two snapshots of one org (default: the latest complete one and the complete one before it) and list every record added, removed or changed, entity by entity, as NDJSON, JSON, CSV or an HTML report. Fields that move every night (lastLogin, lastUpdated, …) are not changes unless --include-volatile. Reads only the snapshot folders: no Okta request, no token. A summary goes to stderr (with --json, to stdout). See docs/diff.md.',
+    );
+  for (const option of DIFF_OPTION_FLAGS) diffCommand.option(option.flags, option.help);
+  diffCommand
+    .addHelpText(
+      'after',
+      examples([
+        '# What changed since the previous sync',
+        'okta-connector diff',
+        '',
+        '# Who gained or lost access to apps, for a spreadsheet',
+        'okta-connector diff --only app_users,app_groups --format csv --output access-changes.csv',
+        '',
+        '# The report for an audit, between two named snapshots',
+        'okta-connector diff --from 2026-11-01T020000Z --to 2026-12-01T020000Z --format html --output changes.html',
+        '',
+        '# In a script: exit 1 when anything changed',
+        'okta-connector diff --exit-code --quiet --output /dev/null || echo "the org changed"',
+      ]),
+    )
+    .action(
+      action<DiffFlags>(context, state, async (options, io) => {
+        // Loaded on use: diff needs none of the Okta client, and sync none of the diff engine.
+        const { runDiff } = await import('../commands/diff/index.js');
+        const controller = new AbortController();
+        const onSignal = () => controller.abort();
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        try {
+          const result = await runDiff(
+            { ...options, env: context.env, cwd: context.cwd, signal: controller.signal },
+            io,
+          );
+          // The changes went to stdout or the file; the summary went to stderr.
+          return { json: result, human: () => {}, exitCode: result.exitCode };
         } finally {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);

@@ -214,3 +214,32 @@ export function seatChartSvg(bars: SeatBar[]): string {
 ${rows.join('\n')}
 </svg>`;
 }
+
+/**
+ * A whole self-contained page around `body` (already escaped HTML): the same head, style, content
+ * security policy and sorting script as the table report, for reports of several sections (diff).
+ * A `table.sortable` in `body` sorts by a click on its headings.
+ */
+export function htmlPage(heading: HtmlReportHeading, body: string, footer: string): string {
+  const meta = heading.meta.map((line) => `<p class="meta" dir="auto">${escapeHtml(line)}</p>`).join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(heading.title)}</title>
+<style>${STYLE}
+</style>
+</head>
+<body>
+<h1 dir="auto">${escapeHtml(heading.title)}</h1>
+${meta}
+${body}
+<footer>${escapeHtml(footer)}</footer>
+<script>${SORT_SCRIPT}
+</script>
+</body>
+</html>
+`;
+}

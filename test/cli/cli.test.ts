@@ -44,6 +44,8 @@ describe('help', () => {
         sync [options]             Pull the inventory into a new dated snapshot folder
         export [options]           Reshape a snapshot for a SAM platform or a
                                    spreadsheet (offline)
+        diff [options]             What changed between two snapshots: joiners,
+                                   leavers, access gained or lost (offline)
         schedule                   Run sync on a schedule with cron or Windows Task
                                    Scheduler
         help [command]             display help for command

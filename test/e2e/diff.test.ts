@@ -1,0 +1,392 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChangeSetSummary, SampleOrg } from '../../src/demo/index.js';
+import { ensureBuilt, makeWorkspace, runCli, tinyOrgs, type Workspace } from './cli-process.js';
+import { expectedInventory, type Row } from './expected-inventory.js';
+import { snapshotIds } from './snapshot-files.js';
+
+/**
+ * `diff` end to end: sync the sample org, apply a change set, sync again, and check that diff lists
+ * exactly what changed, by an oracle written from docs/diff.md's rules over the sample org's ground
+ * truth (not over our snapshot readers), in every output format and across snapshot formats.
+ */
+
+/** docs/diff.md: the entities compared by default, their id columns, and the volatile fields. */
+const IDS: Record<string, string[]> = {
+  users: ['id'],
+  user_schema: ['name'],
+  groups: ['id'],
+  group_members: ['groupId', 'userId'],
+  apps: ['id'],
+  app_users: ['appId', 'userId'],
+  app_groups: ['appId', 'groupId'],
+  admin_roles: ['userId', 'roleAssignmentId'],
+  devices: ['id'],
+};
+const VOLATILE = new Set([
+  'lastLogin',
+  'lastUpdated',
+  'lastMembershipUpdated',
+  'passwordChanged',
+  'statusChanged',
+  'lastSync',
+  'lastSignIn',
+  'signIns30d',
+  'signIns90d',
+]);
+
+/** A record as dot paths to leaves (arrays are leaves), volatile fields and nulls left out. */
+function leaves(value: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (VOLATILE.has(key)) continue;
+      leaves(item, prefix === '' ? key : `${prefix}.${key}`, out);
+    }
+  } else if (value !== null && value !== undefined) {
+    out.set(prefix, JSON.stringify(stripVolatile(value)));
+  }
+  return out;
+}
+function stripVolatile(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripVolatile);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !VOLATILE.has(key))
+      .map(([key, item]) => [key, stripVolatile(item)]),
+  );
+}
+
+/** Devices: their embedded users count by id and per-device fields (docs/diff.md). */
+function comparable(entity: string, row: Row): Row {
+  if (entity !== 'devices' || !Array.isArray(row.users)) return row;
+  return {
+    ...row,
+    users: (row.users as Row[]).map(({ user, ...rest }) => ({ ...rest, userId: (user as Row).id })),
+  };
+}
+
+const idOf = (entity: string, row: Row) => IDS[entity]!.map((field) => String(row[field])).join(' ');
+
+/** What diff must say: one line per change, `entity change ids [changed paths]`. */
+function expectedChanges(before: Record<string, Row[]>, after: Record<string, Row[]>): string[] {
+  const lines: string[] = [];
+  for (const entity of Object.keys(IDS)) {
+    const old = new Map(before[entity]!.map((row) => [idOf(entity, row), row]));
+    const now = new Map(after[entity]!.map((row) => [idOf(entity, row), row]));
+    for (const [id] of old) if (!now.has(id)) lines.push(`${entity} removed ${id}`);
+    for (const [id, row] of now) {
+      const was = old.get(id);
+      if (!was) {
+        lines.push(`${entity} added ${id}`);
+        continue;
+      }
+      const a = leaves(comparable(entity, was));
+      const b = leaves(comparable(entity, row));
+      const paths = [...new Set([...a.keys(), ...b.keys()])].filter((p) => a.get(p) !== b.get(p)).sort();
+      if (paths.length > 0) lines.push(`${entity} changed ${id} [${paths.join(',')}]`);
+    }
+  }
+  return lines.sort();
+}
+
+interface ChangeLine {
+  entity: string;
+  change: string;
+  fields?: Record<string, { from: unknown; to: unknown }>;
+  [key: string]: unknown;
+}
+
+function linesOf(rows: ChangeLine[]): string[] {
+  return rows
+    .map((row) => {
+      const base = `${row.entity} ${row.change} ${idOf(row.entity, row)}`;
+      return row.change === 'changed'
+        ? `${base} [${Object.keys(row.fields ?? {})
+            .sort()
+            .join(',')}]`
+        : base;
+    })
+    .sort();
+}
+
+/** CSV output back into change rows: the lines of one record share entity, change and ids. */
+function rowsFromCsv(text: string): ChangeLine[] {
+  const records = parseCsv(text, { columns: true }) as Record<string, string>[];
+  const byRecord = new Map<string, ChangeLine>();
+  for (const record of records) {
+    const entity = record.entity!;
+    const ids = Object.fromEntries(IDS[entity]!.map((field) => [field, record[field]]));
+    const key = `${entity} ${record.change} ${idOf(entity, ids)}`;
+    let row = byRecord.get(key);
+    if (!row) {
+      row = { entity, change: record.change!, ...ids };
+      byRecord.set(key, row);
+    }
+    if (record.change === 'changed') {
+      row.fields ??= {};
+      row.fields[record.field!] = { from: record.from, to: record.to };
+    }
+  }
+  return [...byRecord.values()];
+}
+
+const ndjson = (text: string): ChangeLine[] =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as ChangeLine);
+
+let work: Workspace;
+let org: SampleOrg;
+let change: ChangeSetSummary;
+let expected: string[];
+/** json then ndjson, in one profile folder: diff's defaults compare them. */
+let mixedDir: string;
+let csvDir: string;
+const orgs = tinyOrgs();
+const snapshotDir = (outputDir: string, index: number) =>
+  path.join(outputDir, 'default', snapshotIds(outputDir)[index]!);
+
+async function sync(outputDir: string, format: string, extra: string[] = []): Promise<void> {
+  const result = await runCli(['sync', '--format', format, '--output-dir', outputDir, ...extra], {
+    env: work.env(org),
+  });
+  expect(result.exitCode, result.stderr).toBe(0);
+}
+
+function diff(args: string[]) {
+  return runCli(['diff', ...args], { env: work.env() });
+}
+
+beforeAll(async () => {
+  ensureBuilt();
+  work = await makeWorkspace('okta-connector-diff-');
+  org = await orgs.start();
+  mixedDir = work.outputDir('mixed');
+  csvDir = work.outputDir('csv');
+  await sync(mixedDir, 'json');
+  await sync(csvDir, 'csv');
+  const before = structuredClone(expectedInventory(org.truth, 0));
+  change = org.mutate();
+  const after = expectedInventory(org.truth, 0);
+  expected = expectedChanges(before, after);
+  await sync(mixedDir, 'ndjson');
+  await sync(csvDir, 'csv');
+}, 120_000);
+
+afterAll(async () => {
+  await orgs.stopAll();
+  await work?.remove();
+});
+
+describe('diff of the sample org before and after a change set', () => {
+  it('the oracle itself tells the change set’s story (so the comparisons below mean something)', () => {
+    const has = (line: string) => expected.some((item) => item.startsWith(line));
+    for (const id of change.addedUsers) expect(has(`users added ${id}`), id).toBe(true);
+    for (const id of change.deletedUsers) expect(has(`users removed ${id}`), id).toBe(true);
+    for (const id of change.deprovisionedUsers) expect(expected).toContain(`users changed ${id} [status]`);
+    // A user created and updated by the same change set is simply added.
+    for (const id of change.updatedUsers.filter((user) => !change.addedUsers.includes(user)))
+      expect(has(`users changed ${id} [`), id).toBe(true);
+    for (const { groupId, userId } of change.addedMemberships)
+      expect(expected).toContain(`group_members added ${groupId} ${userId}`);
+    for (const { groupId, userId } of change.removedMemberships)
+      expect(expected).toContain(`group_members removed ${groupId} ${userId}`);
+    // An assignment made and removed again within the change set leaves no trace.
+    const both = (a: { appId: string; userId: string }[], b: typeof a) =>
+      a.filter((x) => !b.some((y) => y.appId === x.appId && y.userId === x.userId));
+    const gained = both(change.addedAppAssignments, change.removedAppAssignments);
+    const lost = both(change.removedAppAssignments, change.addedAppAssignments);
+    expect(gained.length).toBeGreaterThan(0);
+    expect(lost.length).toBeGreaterThan(0);
+    for (const { appId, userId } of gained) expect(expected).toContain(`app_users added ${appId} ${userId}`);
+    for (const { appId, userId } of lost) expect(expected).toContain(`app_users removed ${appId} ${userId}`);
+    for (const { appId } of change.appStatusChanges)
+      expect(expected).toContain(`apps changed ${appId} [status]`);
+    expect(change.signInEvents).toBeGreaterThan(0);
+    // Sign-ins move lastLogin only, which is volatile: no user is changed by a sign-in alone.
+    expect(expected.filter((line) => line.includes('lastLogin'))).toEqual([]);
+  });
+
+  it('NDJSON (the default, json snapshot → ndjson snapshot): exactly the changes, no more, no less', async () => {
+    const result = await diff(['--output-dir', mixedDir]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const rows = ndjson(result.stdout);
+    expect(linesOf(rows)).toEqual(expected);
+    // Rows read on their own: human fields are filled in.
+    const added = rows.find((row) => row.entity === 'app_users' && row.change === 'added');
+    expect(added?.login).toEqual(expect.any(String));
+    expect(added?.appLabel).toEqual(expect.any(String));
+    const deprovisioned = rows.find((row) => row.id === change.deprovisionedUsers[0]);
+    expect(deprovisioned?.fields).toEqual({ status: { from: 'ACTIVE', to: 'DEPROVISIONED' } });
+    // The summary on stderr counts the same rows.
+    const users = rows.filter((row) => row.entity === 'users');
+    const count = (kind: string) => users.filter((row) => row.change === kind).length;
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `users\\s+${count('added')} added, ${count('removed')} removed, ${count('changed')} changed`,
+      ),
+    );
+  });
+
+  it('JSON is the same rows as an array; --json puts the summary on stdout', async () => {
+    const file = path.join(work.dir, 'changes.json');
+    const result = await diff(['--output-dir', mixedDir, '--format', 'json', '--output', file, '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(linesOf(JSON.parse(readFileSync(file, 'utf8')) as ChangeLine[])).toEqual(expected);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.totals.changes).toBe(expected.length);
+    expect(summary.entities.find((entity: { entity: string }) => entity.entity === 'users')).toMatchObject({
+      compared: true,
+      added: change.addedUsers.length,
+      removed: change.deletedUsers.length,
+    });
+  });
+
+  it('CSV has the fixed columns and one line per changed field', async () => {
+    const result = await diff(['--output-dir', mixedDir, '--format', 'csv']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const header = result.stdout.split('\r\n')[0]!.split(',');
+    expect(header.slice(0, 2)).toEqual(['entity', 'change']);
+    expect(header.slice(-3)).toEqual(['field', 'from', 'to']);
+    expect(header).toEqual(
+      expect.arrayContaining(['id', 'groupId', 'userId', 'appId', 'roleAssignmentId', 'login']),
+    );
+    expect(linesOf(rowsFromCsv(result.stdout))).toEqual(expected);
+  });
+
+  it('CSV snapshots give the same records changed; CSV against NDJSON of one org state gives none', async () => {
+    const csv = await diff(['--output-dir', csvDir]);
+    expect(csv.exitCode, csv.stderr).toBe(0);
+    const strip = (lines: string[]) => lines.map((line) => line.replace(/ \[.*\]$/, ''));
+    expect(strip(linesOf(ndjson(csv.stdout)))).toEqual(strip(expected));
+    for (const [csvIndex, otherIndex] of [
+      [0, 0],
+      [1, 1],
+    ] as const) {
+      const same = await diff([
+        '--from',
+        snapshotDir(csvDir, csvIndex),
+        '--to',
+        snapshotDir(mixedDir, otherIndex),
+        '--exit-code',
+      ]);
+      expect(same.stdout, same.stderr).toBe('');
+      expect(same.exitCode).toBe(0);
+    }
+  });
+
+  it('identical snapshots give no change; --exit-code says 1 when there are changes', async () => {
+    const copy = path.join(work.dir, 'copy-of-first');
+    cpSync(snapshotDir(mixedDir, 0), copy, { recursive: true });
+    const same = await diff(['--from', snapshotDir(mixedDir, 0), '--to', copy, '--exit-code']);
+    expect(same.exitCode, same.stderr).toBe(0);
+    expect(same.stdout).toBe('');
+    expect(same.stderr).toContain('0 changes');
+    const changed = await diff([
+      '--output-dir',
+      mixedDir,
+      '--exit-code',
+      '--output',
+      path.join(work.dir, 'x'),
+    ]);
+    expect(changed.exitCode).toBe(1);
+  });
+
+  it('--include-volatile reports the sign-ins and timestamps too', async () => {
+    const result = await diff(['--output-dir', mixedDir, '--include-volatile', '--only', 'users']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const rows = ndjson(result.stdout);
+    expect(rows.some((row) => row.fields?.lastLogin !== undefined)).toBe(true);
+    expect(rows.length).toBeGreaterThan(expected.filter((line) => line.startsWith('users ')).length);
+  });
+
+  it('an entity one snapshot lacks is "not compared", never everything removed', async () => {
+    const narrow = work.outputDir('narrow');
+    await sync(narrow, 'json', ['--only', 'users,apps']);
+    const result = await diff([
+      '--from',
+      snapshotDir(mixedDir, 1),
+      '--to',
+      snapshotDir(narrow, 0),
+      '--output',
+      path.join(work.dir, 'narrow.ndjson'),
+      '--json',
+    ]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    const groups = summary.entities.find((entity: { entity: string }) => entity.entity === 'group_members');
+    expect(groups).toMatchObject({ compared: false });
+    expect(groups.reason).toContain('not in the to snapshot');
+    expect(summary.totals.changes).toBe(0);
+  });
+
+  it('snapshots of different orgs are refused with a clear error', async () => {
+    const other = await orgs.start({ seed: 99 });
+    const otherDir = work.outputDir('other-org');
+    const result = await runCli(['sync', '--output-dir', otherDir, '--only', 'users'], {
+      env: work.env(other),
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const refused = await diff(['--from', snapshotDir(mixedDir, 0), '--to', snapshotDir(otherDir, 0)]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('same org');
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('bad options are usage errors', async () => {
+    for (const args of [['--format', 'xml'], ['--only', 'users,nope'], ['--json']]) {
+      const result = await diff(['--output-dir', mixedDir, ...args]);
+      expect(result.exitCode, args.join(' ')).toBe(2);
+    }
+  });
+
+  it('the HTML report, rendered in headless Chromium, shows every section offline', async () => {
+    const file = path.join(work.dir, 'changes.html');
+    const result = await diff(['--output-dir', mixedDir, '--format', 'html', '--output', file]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const html = readFileSync(file, 'utf8');
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    const dom = renderInChromium(file);
+    const text = dom.replace(/<[^>]+>/g, ' ');
+    const headings = [...dom.matchAll(/<h2 id="([a-z]+)">/g)].map((match) => match[1]);
+    expect(headings).toEqual(['summary', 'privileged', 'joiners', 'leavers', 'apps', 'other']);
+    const section = (id: string) => dom.slice(dom.indexOf(`<h2 id="${id}">`)).split('<h2 ')[1] ?? '';
+    for (const id of change.addedUsers) expect(section('joiners')).toContain(id);
+    for (const id of [...change.deletedUsers, ...change.deprovisionedUsers])
+      expect(section('leavers')).toContain(id);
+    for (const line of expected.filter((item) => item.startsWith('app_users added')))
+      expect(section('apps')).toContain(line.split(' ')[2]);
+    for (const { appId } of change.appStatusChanges) expect(section('other')).toContain(appId);
+    // The summary table counts what the NDJSON lists.
+    const users = expected.filter((line) => line.startsWith('users added')).length;
+    expect(section('summary')).toMatch(
+      new RegExp(`<td dir="auto">users</td><td class="n" data-v="${users}">`),
+    );
+    expect(text).toContain('Joiners');
+  });
+});
+
+/** The DOM after Chromium loaded the page and ran its script (`--dump-dom`), offline. */
+function renderInChromium(file: string): string {
+  const profile = path.join(work.dir, 'chromium-profile');
+  const dom = execFileSync(
+    'chromium',
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      `--user-data-dir=${profile}`,
+      '--dump-dom',
+      `file://${file}`,
+    ],
+    { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  writeFileSync(`${file}.dom.html`, dom);
+  return dom;
+}
