@@ -28,6 +28,11 @@ export interface ChangeSetOptions {
   appLifecycleChanges?: number;
   /** New `user.authentication.sso` events. @default 10 */
   signIns?: number;
+  /**
+   * Failed `user.authentication.sso` events (`outcome.result` FAILURE), which are not usage: the first
+   * by a user just unassigned from the app, the next by a user just deleted, then anyone. @default 3
+   */
+  failedSignIns?: number;
 }
 
 export interface MembershipChange {
@@ -55,6 +60,7 @@ export interface ChangeSetSummary {
   removedAppAssignments: AssignmentChange[];
   appStatusChanges: { appId: string; status: 'ACTIVE' | 'INACTIVE' }[];
   signInEvents: number;
+  failedSignInEvents: number;
   /** System Log events appended, sign-ins included. */
   logEvents: number;
 }
@@ -70,6 +76,7 @@ const DEFAULTS: Required<Omit<ChangeSetOptions, 'seed'>> = {
   removeAppAssignments: 2,
   appLifecycleChanges: 1,
   signIns: 10,
+  failedSignIns: 3,
 };
 
 /** Groups and apps the change set leaves alone, so their documented properties hold. */
@@ -125,6 +132,7 @@ export function applyChangeSet(
     removedAppAssignments: [],
     appStatusChanges: [],
     signInEvents: 0,
+    failedSignInEvents: 0,
     logEvents: 0,
   };
   const eventsBefore = log.count();
@@ -393,6 +401,20 @@ export function applyChangeSet(
     });
   }
 
+  const signIn = (user: number, app: number, failure: boolean) => {
+    const { login } = store.users.identity(user);
+    log.append({
+      published: now,
+      eventType: 'user.authentication.sso',
+      displayMessage: 'User single sign on to app',
+      actorUser: user,
+      target: [
+        { id: store.users.ids.at(user), type: 'AppUser', alternateId: login, displayName: login },
+        { ...appTarget(app), detailEntry: { signOnModeType: store.apps.signOnMode(app) } },
+      ],
+      failure,
+    });
+  };
   const activeApps = editableApps.filter((app) => store.apps.status(app) === 'ACTIVE');
   for (let k = 0; k < wanted.signIns && activeApps.length > 0; k++) {
     const app = random.pick(activeApps);
@@ -400,24 +422,27 @@ export function applyChangeSet(
     if (users.length === 0) continue;
     const user = users[random.int(users.length)] as number;
     if (store.users.status(user) !== 'ACTIVE') continue;
-    const profile = store.users.profile(user);
-    log.append({
-      published: now,
-      eventType: 'user.authentication.sso',
-      displayMessage: 'User single sign on to app',
-      actorUser: user,
-      target: [
-        {
-          id: store.users.ids.at(user),
-          type: 'AppUser',
-          alternateId: String(profile.login),
-          displayName: String(profile.login),
-        },
-        { ...appTarget(app), detailEntry: { signOnModeType: store.apps.signOnMode(app) } },
-      ],
-    });
+    signIn(user, app, false);
     store.users.override(user, { lastLogin: now });
     summary.signInEvents++;
+  }
+
+  // Failed attempts: a full run does not count them, so neither may an incremental one.
+  const unassigned = summary.removedAppAssignments.map(({ appId, userId }) => ({
+    app: store.apps.indexOf(appId),
+    user: store.users.ids.indexOf(userId, store.users.count),
+  }));
+  for (let k = 0; k < wanted.failedSignIns && activeApps.length > 0; k++) {
+    let pair = k === 0 ? unassigned.find(({ app }) => store.apps.status(app) === 'ACTIVE') : undefined;
+    if (k === 1 && toDelete.length > 0) pair = { app: random.pick(activeApps), user: toDelete[0] as number };
+    if (!pair) {
+      const app = random.pick(activeApps);
+      const users = store.assignments.effectiveUsers(app).users;
+      if (users.length === 0) continue;
+      pair = { app, user: users[random.int(users.length)] as number };
+    }
+    signIn(pair.user, pair.app, true);
+    summary.failedSignInEvents++;
   }
 
   summary.logEvents = log.count() - eventsBefore;

@@ -62,6 +62,8 @@ export interface AppendedEventSpec {
   target: LogTarget[];
   /** Epoch ms. @default the server's `now()` */
   published?: number;
+  /** `outcome.result` FAILURE instead of SUCCESS. @default false */
+  failure?: boolean;
 }
 
 function neverSignedIn(status: UserStatus): boolean {
@@ -160,7 +162,9 @@ export class SampleOrgLog {
                 'app.oauth2.as.token.grant.id_token',
               ][variant % 3] as string)
             : 'user.authentication.sso';
-        return { eventType, user: pair.user, app: pair.app, failure: false, variant };
+        // About one app sign-in in 25 fails (a wrong password, a failed MFA): an attempt, not usage.
+        const failed = unit(hash(store.seed, Salt.Kind, index, 3)) < 0.04;
+        return { eventType, user: pair.user, app: pair.app, failure: failed, variant };
       }
     }
     let user = hash(store.seed, Salt.Pick, index, 1) % store.users.baseCount;
@@ -212,7 +216,7 @@ export class SampleOrgLog {
       published: this.publishedAt(index),
       eventType: core.eventType,
       displayMessage: text.message,
-      legacyEventType: core.failure ? 'core.user_auth.login_failed' : text.legacy,
+      legacyEventType: core.failure && core.app < 0 ? 'core.user_auth.login_failed' : text.legacy,
       actorUser: core.user,
       actorProfileCurrent: false,
       failure: core.failure,
@@ -303,7 +307,7 @@ export class SampleOrgLog {
       legacyEventType: undefined,
       actorUser: spec.actorUser,
       actorProfileCurrent: true,
-      failure: false,
+      failure: spec.failure ?? false,
       target: spec.target,
     });
     this.appended.push(event);

@@ -75,6 +75,7 @@ export const logEventSchema = z.object({
     .array(z.object({ id: z.string().optional(), type: z.string().optional() }))
     .nullable()
     .optional(),
+  outcome: z.object({ result: z.string().nullable().optional() }).nullable().optional(),
 });
 export type OktaLogEvent = z.infer<typeof logEventSchema>;
 

@@ -16,15 +16,27 @@ export interface AppSignInEvent {
   eventType: string;
   actor?: { id?: string | undefined; type?: string | undefined } | null | undefined;
   target?: { id?: string | undefined; type?: string | undefined }[] | null | undefined;
+  outcome?: { result?: string | null | undefined } | null | undefined;
 }
 
 /**
- * The user and app of a sign-in event, or undefined when it is not one a licence manager counts.
+ * Outcomes that mean the user got in. A FAILURE (wrong password, MFA failed), DENY (a sign-on
+ * policy refused) or CHALLENGE (still proving who they are) is an attempt, not usage. An event
+ * without an outcome counts: Okta's schema does not promise one, and the event type says sign-in.
+ * https://developer.okta.com/docs/reference/api/system-log/#outcome-object
+ */
+const SIGNED_IN_OUTCOMES: ReadonlySet<string> = new Set(['SUCCESS', 'ALLOW']);
+
+/**
+ * The user and app of a sign-in event, or undefined when it is not one a licence manager counts
+ * (not a user, no app, or an attempt that did not get the user in).
  * The app is found by its target `type`, never by position: Okta lists targets in no fixed order.
  * https://developer.okta.com/docs/reference/api/system-log/#target-object
  */
 export function signInOf(event: AppSignInEvent): { userId: string; appId: string; at: number } | undefined {
   if (event.actor?.type !== 'User' || !event.actor.id) return undefined;
+  const result = event.outcome?.result;
+  if (result !== undefined && result !== null && !SIGNED_IN_OUTCOMES.has(result)) return undefined;
   const app = event.target?.find((target) => target.type === 'AppInstance');
   if (!app?.id) return undefined;
   const at = Date.parse(event.published);

@@ -106,7 +106,7 @@ describe('GET /api/v1/logs', () => {
     expect(fresh.body).toHaveLength(change.logEvents);
     expect(fresh.body.every((event) => event.published === at(clock.now()))).toBe(true);
     expect(fresh.body.filter((event) => event.eventType === 'user.authentication.sso')).toHaveLength(
-      change.signInEvents,
+      change.signInEvents + change.failedSignInEvents,
     );
     expect(fresh.next).toBeDefined();
     expect((await get<SampleLogEvent[]>(org, fresh.next as string)).body).toEqual([]);

@@ -143,7 +143,16 @@ describe('mutate()', () => {
     expect(types('application.user_membership.add')).toHaveLength(change.addedAppAssignments.length);
     expect(types('application.user_membership.remove')).toHaveLength(change.removedAppAssignments.length);
     expect(appended.filter((event) => event.eventType.startsWith('application.lifecycle.'))).toHaveLength(1);
-    expect(types('user.authentication.sso')).toHaveLength(change.signInEvents);
+    const signIns = types('user.authentication.sso');
+    const failed = signIns.filter((event) => event.outcome.result === 'FAILURE');
+    expect(signIns.filter((event) => event.outcome.result === 'SUCCESS')).toHaveLength(change.signInEvents);
+    expect(failed).toHaveLength(change.failedSignInEvents);
+    expect(change.failedSignInEvents).toBe(3);
+    // The first failure is by a user just unassigned from that app, the second by a user just deleted.
+    const appOf = (event: SampleLogEvent) => event.target.find((target) => target.type === 'AppInstance')?.id;
+    const unassigned = change.removedAppAssignments.map(({ appId, userId }) => `${appId} ${userId}`);
+    if (unassigned.length > 0) expect(unassigned).toContain(`${appOf(failed[0]!)} ${failed[0]!.actor.id}`);
+    expect(change.deletedUsers).toContain(failed[1]!.actor.id);
     for (const event of types('group.user_membership.add')) {
       expect(event.target.map((target) => target.type)).toEqual(['User', 'UserGroup']);
     }

@@ -134,7 +134,7 @@ function deriveRows(truth: SampleOrgTruth): Omit<Record<Entity, Row[]>, 'app_usa
 
 /**
  * Sign-ins per user × app, by the documented rule: the event type is one of SIGN_IN_EVENT_TYPES,
- * the actor is a User, the app is the target of type AppInstance (wherever it is in `target`), and the
+ * the outcome is not a failure, the actor is a User, the app is the target of type AppInstance (wherever it is in `target`), and the
  * event was published at most 90 (30) days before `startMs`, the run's start on Okta's clock, or
  * later (the System Log is read up to the moment of reading). Rows are ordered by user id, then app id.
  */
@@ -145,6 +145,8 @@ export function expectedAppUsage(events: Iterable<SampleLogEvent>, startMs: numb
   >();
   for (const event of events) {
     if (!SIGN_IN_EVENT_TYPES.has(event.eventType) || event.actor?.type !== 'User') continue;
+    // A failed attempt is not usage; the sample org's events are SUCCESS or FAILURE.
+    if (event.outcome.result !== 'SUCCESS') continue;
     const app = event.target?.find((target) => target.type === 'AppInstance');
     if (!app) continue;
     const at = Date.parse(event.published);

@@ -22,7 +22,7 @@ export function expectedAssignments(org: SampleOrg): Row[] {
 
   // src/sync/app-usage.ts and APP_SIGN_IN_EVENT_TYPES: a sign-in is an SSO or OIDC
   // authorization-code event whose actor is a User and one of whose targets (any position) is an
-  // AppInstance; counted when published within 90 (30) days before the run.
+  // AppInstance and whose outcome is SUCCESS; counted when published within 90 (30) days before the run.
   const signInTypes = new Set([
     'user.authentication.sso',
     'app.oauth2.authorize.code',
@@ -32,6 +32,7 @@ export function expectedAssignments(org: SampleOrg): Row[] {
   for (const event of org.truth.logEvents()) {
     if (!signInTypes.has(event.eventType)) continue;
     if (event.actor.type !== 'User' || !event.actor.id) continue;
+    if (event.outcome.result !== 'SUCCESS') continue;
     const app = event.target.find((target) => target.type === 'AppInstance');
     if (!app?.id) continue;
     const at = Date.parse(event.published);

@@ -82,4 +82,25 @@ describe('signInOf', () => {
     expect(signInOf({ ...event, target: [{ id: '00u1', type: 'AppUser' }] })).toBeUndefined();
     expect(signInOf({ ...event, published: 'not a date' })).toBeUndefined();
   });
+
+  it('counts a sign-in that got the user in, never a failed, denied or challenged attempt', () => {
+    const event = {
+      published: '2026-11-28T08:00:00.000Z',
+      eventType: 'user.authentication.sso',
+      actor: { id: '00u1', type: 'User' },
+      target: [{ id: '0oa9', type: 'AppInstance' }],
+    };
+    const at = Date.parse(event.published);
+    const counted = { userId: '00u1', appId: '0oa9', at };
+    for (const result of ['SUCCESS', 'ALLOW'])
+      expect(signInOf({ ...event, outcome: { result } }), result).toEqual(counted);
+    for (const result of ['FAILURE', 'DENY', 'CHALLENGE', 'SKIPPED', 'UNKNOWN'])
+      expect(signInOf({ ...event, outcome: { result } }), result).toBeUndefined();
+    // No outcome at all (the schema does not promise one): the event type says it is a sign-in.
+    expect(signInOf(event)).toEqual(counted);
+    expect(signInOf({ ...event, outcome: null })).toEqual(counted);
+    const aggregator = new AppUsageAggregator(at + 1);
+    expect(aggregator.add({ ...event, outcome: { result: 'FAILURE' } })).toBe(false);
+    expect(aggregator.size).toBe(0);
+  });
 });

@@ -7,6 +7,7 @@ import { type SyncResult, sync } from '../../src/commands/sync/index.js';
 import { DEFAULT_RATE_LIMITS, type SampleOrg, startSampleOrg } from '../../src/demo/index.js';
 import { ENTITY_NAMES } from '../../src/inventory/entities.js';
 import { createIo } from '../../src/ui/io.js';
+import { canonical, expectedAppUsage } from '../e2e/expected-inventory.js';
 
 /** Rows of an NDJSON entity file, each as canonical JSON (keys sorted), sorted: a multiset to compare. */
 async function canonicalRows(dir: string, entity: string): Promise<string[]> {
@@ -88,6 +89,11 @@ describe('sync --incremental', () => {
     clock += 60_000;
     for (const round of [round1, round2]) {
       expect(round.addedUsers.length + round.deletedUsers.length + round.signInEvents).toBeGreaterThan(0);
+      // Among the new events: failed sign-ins (one by a user just unassigned from the app, one by a
+      // user just deleted), unassignments and deletions.
+      expect(round.failedSignInEvents).toBeGreaterThan(1);
+      expect(round.removedAppAssignments.length).toBeGreaterThan(0);
+      expect(round.deletedUsers.length).toBeGreaterThan(0);
     }
 
     const requestsBefore = org.counters.requests;
@@ -105,6 +111,25 @@ describe('sync --incremental', () => {
       const fromIncremental = await canonicalRows(incremental.snapshot.dir, entity);
       const fromFull = await canonicalRows(full.snapshot.dir, entity);
       expect({ entity, rows: fromIncremental }).toEqual({ entity, rows: fromFull });
+    }
+    // Both equal the ground truth: a failed sign-in is never usage, however recent.
+    const usage = (await canonicalRows(incremental.snapshot.dir, 'app_usage')).map(
+      (row) => JSON.parse(row) as Record<string, unknown>,
+    );
+    const manifest = JSON.parse(await readFile(join(incremental.snapshot.dir, 'manifest.json'), 'utf8'));
+    const windowsEnd = Date.parse(String(manifest.usageWindowEnd));
+    const truthUsage = expectedAppUsage(org.truth.logEvents(), windowsEnd);
+    expect(usage.length).toBe(truthUsage.length);
+    expect(usage.map((row) => canonical(row)).sort()).toEqual(truthUsage.map((row) => canonical(row)).sort());
+    const failedPairs = [...org.truth.logEvents()].filter(
+      (event) => event.published >= round1.at && event.outcome.result === 'FAILURE',
+    );
+    expect(failedPairs.length).toBeGreaterThan(3);
+    for (const event of failedPairs) {
+      const appId = event.target.find((target) => target.type === 'AppInstance')?.id;
+      const row = usage.find((entry) => entry.userId === event.actor.id && entry.appId === appId);
+      // The pair may have older successful sign-ins, but never one at the failure's moment.
+      expect(row?.lastSignIn, `${event.actor.id} × ${appId}`).not.toBe(event.published);
     }
     // The changes really are in it: deleted users gone, added users present.
     const users = await canonicalRows(incremental.snapshot.dir, 'users');
