@@ -95,7 +95,8 @@ export async function sampleOrgShape(root, size, seed = 1) {
     apps: store.apps.count,
     appUsers,
     appGroups,
-    admins: store.roles.adminUsers().length,
+    // The IAM assignee list names only users with a role assigned to them (the sample org's default).
+    admins: store.roles.directAdminUsers().length,
     devices: store.pipeline === 'idx' ? store.devices.count : 0,
     signIns,
     logFilter: filter,
@@ -108,7 +109,8 @@ const sum = (values) => values.reduce((total, value) => total + value, 0);
 /**
  * Requests per bucket (named as the sample org's counters name them) for a full `sync` with the given
  * page sizes: users (plain list + DEPROVISIONED filter), user schema, groups and their members,
- * apps with their users and groups, admin roles (IAM assignees, then one roles request per admin),
+ * apps with their users and groups, admin roles (IAM assignees, then one roles request per admin,
+ * and one roles request per group: the members of role-holding groups come with group_members),
  * devices, the System Log sign-ins, and the `/.well-known` probe.
  */
 export function syncRequestsNeeded(shape, pageSize) {
@@ -119,7 +121,8 @@ export function syncRequestsNeeded(shape, pageSize) {
     '/api/v1/users/{id}': shape.admins,
     '/api/v1/groups':
       pagesFor(shape.groups, pageSize.groups) +
-      sum(shape.groupMembers.map((count) => pagesFor(count, pageSize.groupMembers))),
+      sum(shape.groupMembers.map((count) => pagesFor(count, pageSize.groupMembers))) +
+      shape.groups,
     '/api/v1/apps':
       pagesFor(shape.apps, pageSize.apps) +
       sum(shape.appUsers.map((count) => pagesFor(count, pageSize.appUsers))) +
@@ -140,7 +143,8 @@ export function baselineRequestsNeeded(shape, pageSize) {
   const all = syncRequestsNeeded(shape, pageSize);
   return {
     '/api/v1/users': all['/api/v1/users'],
-    '/api/v1/groups': all['/api/v1/groups'],
+    // No group roles: the baseline reads no admin roles.
+    '/api/v1/groups': all['/api/v1/groups'] - shape.groups,
     '/api/v1/apps': all['/api/v1/apps'],
     '/api/v1/logs': all['/api/v1/logs'],
   };

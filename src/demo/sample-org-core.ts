@@ -49,6 +49,18 @@ export interface SampleOrgDataOptions {
   origin?: string;
   /** @default 'idx' */
   pipeline?: 'idx' | 'v1';
+  /**
+   * Whether `/api/v1/iam/assignees/users` also lists users who hold a role only through a group.
+   * Okta's docs say "users with role assignments" and do not promise it, so the default is the
+   * harder case: only users with a role assigned to them. @default false
+   */
+  roleAssigneesIncludeGroupHolders?: boolean;
+  /**
+   * Okta's lists are eventually consistent: while a list changes, a record can come twice. With this
+   * on, every page of a paged list repeats its first record, and a page reached through a cursor
+   * starts with the previous page's last record again. @default false
+   */
+  repeatRecords?: boolean;
 }
 
 /**
@@ -65,6 +77,8 @@ export class SampleOrgCore {
   readonly pipeline: 'idx' | 'v1';
   readonly orgId: string;
   readonly userTypeId: string;
+  readonly roleAssigneesIncludeGroupHolders: boolean;
+  readonly repeatRecords: boolean;
   /** Number of change sets applied. */
   mutations = 0;
   private readonly invalidators: (() => void)[] = [];
@@ -79,6 +93,8 @@ export class SampleOrgCore {
     this.t0 = seconds(this.now());
     this.origin = options.origin ?? 'http://127.0.0.1';
     this.pipeline = options.pipeline ?? 'idx';
+    this.roleAssigneesIncludeGroupHolders = options.roleAssigneesIncludeGroupHolders ?? false;
+    this.repeatRecords = options.repeatRecords ?? false;
     this.orgId = `${IdPrefix.org}${opaqueId(seed, Salt.Org, 0, 17)}`;
     this.userTypeId = `${IdPrefix.userType}${opaqueId(seed, Salt.Org, 1, 17)}`;
   }

@@ -28,12 +28,13 @@ export interface SampleOrgInternals extends SampleOrgData {
  * | size   | users   | DEPROVISIONED | groups | memberships¹ | apps | app users² | app groups | admins³ | devices | log events |
  * | ------ | ------- | ------------- | ------ | ------------ | ---- | ---------- | ---------- | ------- | ------- | ---------- |
  * | tiny   | 40      | 5             | 10     | 122          | 12   | 181        | 12         | 7       | 16      | 400        |
- * | small  | 2,000   | 109           | 60     | 9,480        | 40   | 15,538     | 38         | 11      | 800     | 20,000     |
- * | medium | 20,000  | 1,026         | 400    | 96,354       | 150  | 151,436    | 193        | 92      | 8,000   | 200,000    |
- * | large  | 100,000 | 5,056         | 2,000  | 509,645      | 600  | 741,643    | 843        | 451     | 40,000  | 1,000,000  |
+ * | small  | 2,000   | 109           | 60     | 9,480        | 40   | 15,538     | 38         | 12      | 800     | 20,000     |
+ * | medium | 20,000  | 1,026         | 400    | 96,354       | 150  | 151,436    | 193        | 124     | 8,000   | 200,000    |
+ * | large  | 100,000 | 5,056         | 2,000  | 509,645      | 600  | 741,643    | 843        | 3,449   | 40,000  | 1,000,000  |
  *
  * ¹ group memberships, Everyone included · ² `/api/v1/apps/{id}/users` records, all apps ·
- * ³ users in `/api/v1/iam/assignees/users`. `test/demo/sizes.test.ts` keeps this table honest.
+ * ³ users holding an admin role, directly or through a group (`/api/v1/iam/assignees/users` lists
+ * only the direct holders unless `roleAssigneesIncludeGroupHolders`). `test/demo/sizes.test.ts` keeps this table honest.
  * `large` is created in well under a second and needs a few tens of MB.
  */
 export function createSampleOrgData(

@@ -139,6 +139,16 @@ function page<T>(
     items.length === limit
       ? nextUrl(store.origin, request.path, request.query, cursorOf(last), limit)
       : undefined;
+  if (store.repeatRecords && items.length > 0) {
+    items.splice(1, 0, items[0] as T);
+    // The previous page's last record again (the one the cursor names).
+    for (let position = start - 1; position >= 0 && request.query.has('after'); position--) {
+      const index = list.at(position);
+      if (!accept(index)) continue;
+      items.unshift(build(index, position));
+      break;
+    }
+  }
   return { status: 200, body: items, links: next ? { self, next } : { self } };
 }
 
@@ -291,7 +301,9 @@ export class SampleOrgRoutes {
   private roleAssignees(request: RouteRequest): RouteResult {
     const { store } = this;
     const limit = parseLimit(request.query, 100, 100);
-    const admins = listOf(store.roles.adminUsers());
+    const admins = listOf(
+      store.roleAssigneesIncludeGroupHolders ? store.roles.adminUsers() : store.roles.directAdminUsers(),
+    );
     const after = request.query.get('after');
     const start = after ? lowerBound(admins, store.users.ids.indexAfter(after, store.users.count)) : 0;
     const value = [];

@@ -44,6 +44,10 @@ export interface SampleOrgOptions {
    * A Classic org has no Devices API: `/api/v1/devices` answers 404 E0000007. @default 'idx'
    */
   pipeline?: 'idx' | 'v1';
+  /** See SampleOrgDataOptions.roleAssigneesIncludeGroupHolders. @default false */
+  roleAssigneesIncludeGroupHolders?: boolean;
+  /** See SampleOrgDataOptions.repeatRecords. @default false */
+  repeatRecords?: boolean;
   /** @default '127.0.0.1' */
   host?: string;
   /** 0 picks a free port. @default 0 */
@@ -100,6 +104,8 @@ export async function startSampleOrg(options: SampleOrgOptions = {}): Promise<Sa
   const data = createSampleOrgInternals(options.size ?? 'tiny', seed, {
     now,
     pipeline: options.pipeline ?? 'idx',
+    roleAssigneesIncludeGroupHolders: options.roleAssigneesIncludeGroupHolders ?? false,
+    repeatRecords: options.repeatRecords ?? false,
   });
   const { store } = data;
   const routes = new SampleOrgRoutes(store, data.log);

@@ -108,6 +108,9 @@ export function columnPlanFor(entity: EntityName, userProfileAttributes: readonl
           'label',
           'status',
           'assignmentType',
+          'groupId',
+          'role',
+          'resource-set',
           'created',
           'lastUpdated',
         ],
@@ -159,9 +162,13 @@ export function appGroupRow(appId: string, appGroup: Row): Row {
   return { appId, groupId: id, ...rest };
 }
 
-export function adminRoleRow(userId: string, assignment: Row): Row {
+/**
+ * One admin role a user holds. `groupId` names the group it comes through (assignmentType GROUP),
+ * null when the role is assigned to the user.
+ */
+export function adminRoleRow(userId: string, assignment: Row, groupId: string | null = null): Row {
   const { id, _links, _embedded, ...rest } = assignment;
-  return { userId, roleAssignmentId: id, ...rest };
+  return { userId, roleAssignmentId: id, ...rest, groupId };
 }
 
 interface EmbeddedDeviceUser {

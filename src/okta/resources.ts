@@ -236,8 +236,9 @@ export function listAppGroups(
 }
 
 /**
- * Users holding an admin role, directly or through a group. The IAM endpoints page through
- * `_links.next.href` in the body, not the Link header.
+ * Users with role assignments. Okta's docs do not say that this includes users who hold a role only
+ * through a group, so callers read group roles as well (listGroupRoles). The IAM endpoints page
+ * through `_links.next.href` in the body, not the Link header.
  * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/RoleAssignmentAUser/#tag/RoleAssignmentAUser/operation/listUsersWithRoleAssignments
  */
 export async function* listRoleAssigneeUserIds(
@@ -264,6 +265,21 @@ export async function listUserRoles(
     labelOf(options),
   );
   return z.array(roleAssignmentSchema).parse(response.body);
+}
+
+/**
+ * The roles assigned to a group (`assignmentType` GROUP); every member of the group holds them. Not
+ * paginated. Counts against the `/api/v1/groups` bucket.
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/RoleAssignmentBGroup/#tag/RoleAssignmentBGroup/operation/listGroupAssignedRoles
+ */
+export async function listGroupRoles(
+  client: OktaClient,
+  groupId: string,
+  options: Labelled = {},
+): Promise<OktaRoleAssignment[]> {
+  const path = `/api/v1/groups/${encodeURIComponent(groupId)}/roles`;
+  const response = await client.get<unknown>(path, labelOf(options));
+  return parseBody(z.array(roleAssignmentSchema), response.body, `GET ${path}`);
 }
 
 /** Devices with their users embedded. Identity Engine only. */

@@ -23,12 +23,14 @@ import {
   listDeprovisionedUsers,
   listDevices,
   listGroupMemberIds,
+  listGroupRoles,
   listGroups,
   listGroupsChangedSince,
   listRoleAssigneeUserIds,
   listUserRoles,
   listUsers,
   type OktaLogEvent,
+  type OktaRoleAssignment,
   pollLogEvents,
   searchUsersUpdatedSince,
   USAGE_AND_CHANGE_FILTER,
@@ -155,6 +157,18 @@ class SharedWriter {
 const idOf = (row: Row, key = 'id') => String(row[key]);
 
 /**
+ * The records not seen before, remembering them. Okta's lists are eventually consistent: while a list
+ * changes, a record can come twice (in one page or across pages); a snapshot holds it once.
+ */
+function firstSeen<T>(seen: IdTable, records: readonly T[], keyOf: (record: T) => string): T[] {
+  return records.filter((record) => {
+    const before = seen.size;
+    seen.add(keyOf(record));
+    return seen.size > before;
+  });
+}
+
+/**
  * Reads something listed a moment ago (a group's members, an app's users): if it was deleted since,
  * Okta answers 404 and there is simply nothing to read. A long run on a big org meets this.
  */
@@ -164,6 +178,19 @@ async function unlessDeleted(read: () => Promise<void>): Promise<void> {
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
   }
+}
+
+/** A promise settled from outside, once (later calls are ignored). */
+function settleLater<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  // Nobody may be waiting (admin roles not selected): a rejection must not go unhandled.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 /** Ids of an entity's rows in the previous run (ids only: a few bytes each). */
@@ -208,14 +235,24 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     return shared;
   };
 
-  const skipForbidden = (entity: EntityName, error: PermissionError) => {
+  /**
+   * Skips an entity Okta refused (a partial run), or fails the run for a core one. `parent` is the
+   * entity whose list was refused when that is not the entity itself: group members are read through
+   * the groups list, app users and app groups through the apps list, group-held admin roles through
+   * the groups list.
+   */
+  const skipForbidden = (entity: EntityName, error: PermissionError, parent: EntityName = entity) => {
     if (skipped.some((entry) => entry.entity === entity)) return;
     const code = error.errorCode ? ` ${error.errorCode}` : '';
     // An OAuth token without the scope: Okta names it in WWW-Authenticate (403, empty body).
     const scope = error.challenge?.error === 'insufficient_scope' ? error.challenge.scope : undefined;
+    const refused =
+      parent === entity
+        ? `Okta refused to list ${entity.replaceAll('_', ' ')}`
+        : `${entity.replaceAll('_', ' ')} not read: Okta refused to list ${parent.replaceAll('_', ' ')}, which ${entity.replaceAll('_', ' ')} are read through`;
     const reason = scope
-      ? `Okta refused to list ${entity.replaceAll('_', ' ')} (403 insufficient_scope): the access token lacks the scope ${scope}; grant it to the app (Admin Console > Applications > the app > Okta API Scopes).`
-      : `Okta refused to list ${entity.replaceAll('_', ' ')} (403${code}): the token's admin needs ${ROLE_HINT[entity]}.`;
+      ? `${refused} (403 insufficient_scope): the access token lacks the scope ${scope}; grant it to the app (Admin Console > Applications > the app > Okta API Scopes).`
+      : `${refused} (403${code}): the token's admin needs ${ROLE_HINT[parent]}.`;
     if (REQUIRED_ENTITIES.has(entity)) {
       // Without users, groups, apps and assignments there is no inventory worth a snapshot.
       throw new PermissionError(reason, {
@@ -231,8 +268,15 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     progress(entity, 0, 'skipped');
   };
 
-  /** Runs one entity's task; a 403 skips the entity (partial run) instead of failing the sync. */
-  const entityTask = async (names: EntityName[], task: () => Promise<(SharedWriter | undefined)[]>) => {
+  /**
+   * Runs one entity's task; a 403 skips the entity (partial run) instead of failing the sync. With a
+   * `parent`, a 403 that reaches here came from the parent's list, which the other entities depend on.
+   */
+  const entityTask = async (
+    names: EntityName[],
+    task: () => Promise<(SharedWriter | undefined)[]>,
+    parent?: EntityName,
+  ) => {
     const selected = names.filter(wanted);
     if (selected.length === 0) return;
     try {
@@ -243,7 +287,7 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       }
     } catch (error) {
       if (!(error instanceof PermissionError)) throw error;
-      for (const entity of selected) skipForbidden(entity, error);
+      for (const entity of selected) skipForbidden(entity, error, parent ?? entity);
     }
   };
 
@@ -391,147 +435,277 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       // deprovisioned between the two passes is written once, as the first pass saw it.
       const seen = new IdTable();
       for await (const users of listUsers(client, label('users'))) {
-        for (const user of users) seen.add(user.id);
-        await usersWriter.writeMany(users.map(userRow));
+        await usersWriter.writeMany(firstSeen(seen, users, (user) => user.id).map(userRow));
       }
       for await (const users of listDeprovisionedUsers(client, label('users'))) {
-        await usersWriter.writeMany(users.filter((user) => !seen.has(user.id)).map(userRow));
+        await usersWriter.writeMany(firstSeen(seen, users, (user) => user.id).map(userRow));
       }
       return [schemaWriter, usersWriter];
     });
 
   // --- groups and members ----------------------------------------------------------------
+  // Roles held by groups reach every member (admin_roles). A full run that reads every group's
+  // members anyway hands them to admin_roles rather than reading them twice, and shares the group
+  // list: no URL is requested twice for the two entities.
+  const fullGroupListing = !incremental && (wanted('groups') || wanted('group_members'));
+  const membersShared = fullGroupListing && wanted('group_members') && wanted('admin_roles');
+  const groupIdList = settleLater<string[]>();
+  const sharedMembersRead = settleLater<boolean>();
+  const roleRequests = new Map<string, Promise<OktaRoleAssignment[]>>();
+  /** A group's roles, read once however many ask. A group deleted since it was listed has none. */
+  const rolesOfGroup = (groupId: string): Promise<OktaRoleAssignment[]> => {
+    let request = roleRequests.get(groupId);
+    if (!request) {
+      request = listGroupRoles(client, groupId, label('admin_roles')).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return [];
+        throw error;
+      });
+      roleRequests.set(groupId, request);
+    }
+    return request;
+  };
+  let writeGroupRoles:
+    | ((userIds: readonly string[], roles: OktaRoleAssignment[], groupId: string) => Promise<void>)
+    | undefined;
+  /** Members met by group_members, handed to admin_roles when their group holds roles. */
+  const shareMembers = async (groupId: string, userIds: readonly string[]) => {
+    if (!membersShared || userIds.length === 0) return;
+    // A refusal is admin_roles' to report (it reads the same request): group_members goes on.
+    const roles = await rolesOfGroup(groupId).catch(() => []);
+    if (roles.length > 0) await writeGroupRoles?.(userIds, roles, groupId);
+  };
+
   const groupsTask = () =>
-    entityTask(['groups', 'group_members'], async () => {
-      const groupsWriter = wanted('groups') ? open('groups') : undefined;
-      const membersWriter = wanted('group_members') ? open('group_members') : undefined;
-      /** Groups whose members are (re)read now: all of them, or those that changed. */
-      const memberGroups: string[] = [];
-      if (incremental) {
-        const changed = new Map<string, Row>();
-        for await (const groups of listGroupsChangedSince(
-          client,
-          incremental.changedSince,
-          label('groups'),
-        )) {
-          for (const group of groups) changed.set(group.id, groupRow(group));
-        }
-        const gone = feed.deletedGroups;
-        const reread = new Set([...changed.keys(), ...feed.membershipGroups].filter((id) => !gone.has(id)));
-        memberGroups.push(...reread);
-        if (groupsWriter) {
-          for await (const rows of incremental.rows('groups')) {
-            const merged: Row[] = [];
-            for (const row of rows) {
-              const id = idOf(row);
-              if (gone.has(id)) continue;
-              merged.push(changed.get(id) ?? row);
-              changed.delete(id);
-            }
-            await groupsWriter.writeMany(merged);
+    entityTask(
+      ['groups', 'group_members'],
+      async () => {
+        const groupsWriter = wanted('groups') ? open('groups') : undefined;
+        const membersWriter = wanted('group_members') ? open('group_members') : undefined;
+        /** Groups whose members are (re)read now: all of them, or those that changed. */
+        const memberGroups: string[] = [];
+        if (incremental) {
+          const changed = new Map<string, Row>();
+          for await (const groups of listGroupsChangedSince(
+            client,
+            incremental.changedSince,
+            label('groups'),
+          )) {
+            // A map by id: a group listed twice is kept once.
+            for (const group of groups) changed.set(group.id, groupRow(group));
           }
-          await groupsWriter.writeMany([...changed.values()]);
-        }
-        if (membersWriter) {
-          const keep = (row: Row) => {
-            const groupId = idOf(row, 'groupId');
-            return !reread.has(groupId) && !gone.has(groupId) && !feed.deletedUsers.has(idOf(row, 'userId'));
-          };
-          for await (const rows of incremental.rows('group_members'))
-            await membersWriter.writeMany(rows.filter(keep));
-        }
-      } else {
-        for await (const groups of listGroups(client, label('groups'))) {
-          for (const group of groups) memberGroups.push(group.id);
-          await groupsWriter?.writeMany(groups.map(groupRow));
-        }
-      }
-      const members = await dependentPart(membersWriter, (writer) =>
-        runPool(memberGroups, fanOut, async (groupId) => {
+          const gone = feed.deletedGroups;
+          const reread = new Set([...changed.keys(), ...feed.membershipGroups].filter((id) => !gone.has(id)));
+          memberGroups.push(...reread);
+          if (groupsWriter) {
+            for await (const rows of incremental.rows('groups')) {
+              const merged: Row[] = [];
+              for (const row of rows) {
+                const id = idOf(row);
+                if (gone.has(id)) continue;
+                merged.push(changed.get(id) ?? row);
+                changed.delete(id);
+              }
+              await groupsWriter.writeMany(merged);
+            }
+            await groupsWriter.writeMany([...changed.values()]);
+          }
+          if (membersWriter) {
+            const keep = (row: Row) => {
+              const groupId = idOf(row, 'groupId');
+              return (
+                !reread.has(groupId) && !gone.has(groupId) && !feed.deletedUsers.has(idOf(row, 'userId'))
+              );
+            };
+            for await (const rows of incremental.rows('group_members'))
+              await membersWriter.writeMany(rows.filter(keep));
+          }
+        } else {
+          const seen = new IdTable();
           try {
-            for await (const userIds of listGroupMemberIds(client, groupId, label('group_members'))) {
-              await writer.writeMany(userIds.map((userId) => ({ groupId, userId })));
+            for await (const page of listGroups(client, label('groups'))) {
+              const groups = firstSeen(seen, page, (group) => group.id);
+              for (const group of groups) memberGroups.push(group.id);
+              await groupsWriter?.writeMany(groups.map(groupRow));
             }
           } catch (error) {
-            // A group deleted since it was listed has no members to read.
-            if (!(error instanceof NotFoundError)) throw error;
+            groupIdList.reject(error);
+            throw error;
           }
-        }),
-      );
-      return [groupsWriter, members];
-    });
+          groupIdList.resolve(memberGroups);
+        }
+        const members = await dependentPart(membersWriter, async (writer) => {
+          await runPool(memberGroups, fanOut, async (groupId) => {
+            try {
+              const members = new IdTable();
+              for await (const userIds of listGroupMemberIds(client, groupId, label('group_members'))) {
+                const fresh = firstSeen(members, userIds, (userId) => userId);
+                await writer.writeMany(fresh.map((userId) => ({ groupId, userId })));
+                await shareMembers(groupId, fresh);
+              }
+            } catch (error) {
+              // A group deleted since it was listed has no members to read.
+              if (!(error instanceof NotFoundError)) throw error;
+            }
+          });
+          sharedMembersRead.resolve(true);
+        }).finally(() => sharedMembersRead.resolve(false));
+        return [groupsWriter, members];
+      },
+      'groups',
+    );
 
   // --- apps and their assignments ------------------------------------------------------------
   const appsTask = () =>
-    entityTask(['apps', 'app_users', 'app_groups'], async () => {
-      const appsWriter = wanted('apps') ? open('apps') : undefined;
-      const appUsersWriter = wanted('app_users') ? open('app_users') : undefined;
-      const appGroupsWriter = wanted('app_groups') ? open('app_groups') : undefined;
-      // Apps have no change filter; the list is short, so it is read in full every time.
-      const appIds: string[] = [];
-      for await (const apps of listApps(client, label('apps'))) {
-        for (const app of apps) appIds.push(app.id);
-        await appsWriter?.writeMany(apps.map(appRow));
-      }
-      /** Apps whose users and groups are (re)read now: all of them, or those that changed. */
-      let reread = appIds;
-      if (incremental) {
-        const current = new Set(appIds);
-        const known = await baseIds(incremental, 'apps');
-        const affected = new Set([...feed.changedApps].filter((id) => current.has(id)));
-        for (const id of appIds) if (!known.has(id)) affected.add(id);
-        // Group membership changes move GROUP-scoped assignments; user changes move app-user rows.
-        const touchedGroups = new Set([...feed.membershipGroups, ...feed.deletedGroups]);
-        for await (const rows of incremental.rows('app_groups')) {
-          for (const row of rows)
-            if (touchedGroups.has(idOf(row, 'groupId'))) affected.add(idOf(row, 'appId'));
+    entityTask(
+      ['apps', 'app_users', 'app_groups'],
+      async () => {
+        const appsWriter = wanted('apps') ? open('apps') : undefined;
+        const appUsersWriter = wanted('app_users') ? open('app_users') : undefined;
+        const appGroupsWriter = wanted('app_groups') ? open('app_groups') : undefined;
+        // Apps have no change filter; the list is short, so it is read in full every time.
+        const appIds: string[] = [];
+        const seenApps = new IdTable();
+        for await (const page of listApps(client, label('apps'))) {
+          const apps = firstSeen(seenApps, page, (app) => app.id);
+          for (const app of apps) appIds.push(app.id);
+          await appsWriter?.writeMany(apps.map(appRow));
         }
-        const touchedUsers = new Set([...changedUsers, ...feed.deletedUsers]);
-        for await (const rows of incremental.rows('app_users')) {
-          for (const row of rows) if (touchedUsers.has(idOf(row, 'userId'))) affected.add(idOf(row, 'appId'));
+        /** Apps whose users and groups are (re)read now: all of them, or those that changed. */
+        let reread = appIds;
+        if (incremental) {
+          const current = new Set(appIds);
+          const known = await baseIds(incremental, 'apps');
+          const affected = new Set([...feed.changedApps].filter((id) => current.has(id)));
+          for (const id of appIds) if (!known.has(id)) affected.add(id);
+          // Group membership changes move GROUP-scoped assignments; user changes move app-user rows.
+          const touchedGroups = new Set([...feed.membershipGroups, ...feed.deletedGroups]);
+          for await (const rows of incremental.rows('app_groups')) {
+            for (const row of rows)
+              if (touchedGroups.has(idOf(row, 'groupId'))) affected.add(idOf(row, 'appId'));
+          }
+          const touchedUsers = new Set([...changedUsers, ...feed.deletedUsers]);
+          for await (const rows of incremental.rows('app_users')) {
+            for (const row of rows)
+              if (touchedUsers.has(idOf(row, 'userId'))) affected.add(idOf(row, 'appId'));
+          }
+          reread = appIds.filter((id) => affected.has(id));
         }
-        reread = appIds.filter((id) => affected.has(id));
-      }
-      const rereadSet = new Set(reread);
-      const currentSet = new Set(appIds);
-      /** A previous row stays when its app still exists and is not read again. */
-      const keep = (row: Row) => !rereadSet.has(idOf(row, 'appId')) && currentSet.has(idOf(row, 'appId'));
+        const rereadSet = new Set(reread);
+        const currentSet = new Set(appIds);
+        /** A previous row stays when its app still exists and is not read again. */
+        const keep = (row: Row) => !rereadSet.has(idOf(row, 'appId')) && currentSet.has(idOf(row, 'appId'));
 
-      const appUsers = await dependentPart(appUsersWriter, async (writer) => {
-        if (incremental)
-          for await (const rows of incremental.rows('app_users')) await writer.writeMany(rows.filter(keep));
-        await runPool(reread, fanOut, async (appId) => {
-          await unlessDeleted(async () => {
-            for await (const appUsers of listAppUsers(client, appId, label('app_users'))) {
-              await writer.writeMany(appUsers.map((appUser) => appUserRow(appId, appUser)));
-            }
+        const appUsers = await dependentPart(appUsersWriter, async (writer) => {
+          if (incremental)
+            for await (const rows of incremental.rows('app_users')) await writer.writeMany(rows.filter(keep));
+          await runPool(reread, fanOut, async (appId) => {
+            await unlessDeleted(async () => {
+              const seen = new IdTable();
+              for await (const page of listAppUsers(client, appId, label('app_users'))) {
+                const appUsers = firstSeen(seen, page, (appUser) => appUser.id);
+                await writer.writeMany(appUsers.map((appUser) => appUserRow(appId, appUser)));
+              }
+            });
           });
         });
-      });
-      const appGroups = await dependentPart(appGroupsWriter, async (writer) => {
-        if (incremental)
-          for await (const rows of incremental.rows('app_groups')) await writer.writeMany(rows.filter(keep));
-        await runPool(reread, fanOut, async (appId) => {
-          await unlessDeleted(async () => {
-            for await (const appGroups of listAppGroups(client, appId, label('app_groups'))) {
-              await writer.writeMany(appGroups.map((appGroup) => appGroupRow(appId, appGroup)));
-            }
+        const appGroups = await dependentPart(appGroupsWriter, async (writer) => {
+          if (incremental)
+            for await (const rows of incremental.rows('app_groups'))
+              await writer.writeMany(rows.filter(keep));
+          await runPool(reread, fanOut, async (appId) => {
+            await unlessDeleted(async () => {
+              const seen = new IdTable();
+              for await (const page of listAppGroups(client, appId, label('app_groups'))) {
+                const appGroups = firstSeen(seen, page, (appGroup) => appGroup.id);
+                await writer.writeMany(appGroups.map((appGroup) => appGroupRow(appId, appGroup)));
+              }
+            });
           });
         });
-      });
-      return [appsWriter, appUsers, appGroups];
-    });
+        return [appsWriter, appUsers, appGroups];
+      },
+      'apps',
+    );
 
   // --- admin roles and devices: no change filter worth trusting, read in full ----------------
+  /**
+   * Admin roles, held directly or through a group. Okta does not promise that the IAM assignee list
+   * names users who hold a role only through a group, so the two are read apart: roles assigned to
+   * users from the assignee list and each one's roles (its GROUP entries left to the second part),
+   * and roles assigned to groups from every group's roles, given to each member of a group that has
+   * any. A row is one (user, role assignment): written once, whichever part meets it first.
+   * Cost: the assignee pages and one request per admin (/api/v1/users/{id}); the group pages, one
+   * request per group and the member pages of the groups holding roles (/api/v1/groups).
+   */
   const adminRolesTask = () =>
     entityTask(['admin_roles'], async () => {
       const writer = open('admin_roles');
-      await runPool(listRoleAssigneeUserIds(client, label('admin_roles')), fanOut, async (userId) => {
-        await unlessDeleted(async () => {
-          const assignments = await listUserRoles(client, userId, label('admin_roles'));
-          await writer.writeMany(assignments.map((assignment) => adminRoleRow(userId, assignment)));
+      const written = new IdTable();
+      const writeRoles = (userId: string, assignments: OktaRoleAssignment[], groupId: string | null) =>
+        writer.writeMany(
+          firstSeen(written, assignments, (assignment) => `${userId} ${assignment.id}`).map((assignment) =>
+            adminRoleRow(userId, assignment, groupId),
+          ),
+        );
+      writeGroupRoles = (userIds, roles, groupId) =>
+        writer.writeMany(
+          userIds.flatMap((userId) =>
+            firstSeen(written, roles, (role) => `${userId} ${role.id}`).map((role) =>
+              adminRoleRow(userId, role, groupId),
+            ),
+          ),
+        );
+      const assignedToUsers = runPool(
+        listRoleAssigneeUserIds(client, label('admin_roles')),
+        fanOut,
+        async (userId) => {
+          await unlessDeleted(async () => {
+            const assignments = await listUserRoles(client, userId, label('admin_roles'));
+            const direct = assignments.filter((assignment) => assignment.assignmentType !== 'GROUP');
+            await writeRoles(userId, direct, null);
+          });
+        },
+      );
+      let groupsRefused: PermissionError | undefined;
+      const assignedToGroups = (async () => {
+        let groupIds: string[] = [];
+        try {
+          if (fullGroupListing) groupIds = await groupIdList.promise;
+          else {
+            const seen = new IdTable();
+            for await (const groups of listGroups(client, label('admin_roles')))
+              for (const group of firstSeen(seen, groups, (entry) => entry.id)) groupIds.push(group.id);
+          }
+        } catch (error) {
+          if (!(error instanceof PermissionError)) throw error;
+          groupsRefused = error;
+          return;
+        }
+        await runPool(groupIds, fanOut, (groupId) => rolesOfGroup(groupId).then(() => undefined));
+        // group_members read every group's members and handed those of role-holding groups over.
+        if (membersShared && (await sharedMembersRead.promise)) return;
+        await runPool(groupIds, fanOut, async (groupId) => {
+          const roles = await rolesOfGroup(groupId);
+          if (roles.length === 0) return;
+          await unlessDeleted(async () => {
+            const seen = new IdTable();
+            for await (const userIds of listGroupMemberIds(client, groupId, label('admin_roles')))
+              await writeGroupRoles?.(
+                firstSeen(seen, userIds, (userId) => userId),
+                roles,
+                groupId,
+              );
+          });
         });
-      });
+      })();
+      const [users, groups] = await Promise.allSettled([assignedToUsers, assignedToGroups]);
+      for (const outcome of [users, groups]) if (outcome.status === 'rejected') throw outcome.reason;
+      if (groupsRefused) {
+        // Without the groups, the roles held through them are unknown: no file rather than half of one.
+        skipForbidden('admin_roles', groupsRefused, 'groups');
+        await writer.writer.abort();
+        return [];
+      }
       return [writer];
     });
 
@@ -549,8 +723,9 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     try {
       await entityTask(['devices'], async () => {
         const writer = open('devices');
-        for await (const devices of listDevices(client, label('devices'))) {
-          await writer.writeMany(devices.map(deviceRow));
+        const seen = new IdTable();
+        for await (const page of listDevices(client, label('devices'))) {
+          await writer.writeMany(firstSeen(seen, page, (device) => device.id).map(deviceRow));
         }
         return [writer];
       });

@@ -139,7 +139,12 @@ describe('cursors walk every record exactly once', () => {
   });
 
   it('IAM role assignees page through the body, not the link header', async () => {
-    const expected = [...org.truth.adminRoles()].map((entry) => entry.userId);
+    // By default the list names only users with a role assigned to them, not those holding one only
+    // through a group (Okta does not promise them).
+    const expected = [...org.truth.adminRoles()]
+      .filter((entry) => entry.roles.some((role) => role.assignmentType === 'USER'))
+      .map((entry) => entry.userId);
+    expect(expected.length).toBeLessThan([...org.truth.adminRoles()].length);
     const seen: string[] = [];
     let next: string | undefined = `${org.url}/api/v1/iam/assignees/users?limit=2`;
     while (next) {

@@ -46,8 +46,8 @@ describe('the truth equals what the endpoints serve (small)', () => {
     expectSameRecords(appGroups, [...org.truth.appGroups()]);
   });
 
-  it('admin roles, through the IAM list and each user’s roles', async () => {
-    const served = [];
+  it('admin roles, through the IAM list and each user’s roles, and through each group’s roles', async () => {
+    const served = new Map<string, unknown[]>();
     let next: string | undefined = '/api/v1/iam/assignees/users';
     while (next) {
       const page: { body: { value: { id: string }[]; _links: { next?: { href: string } } } } = await get(
@@ -55,11 +55,49 @@ describe('the truth equals what the endpoints serve (small)', () => {
         next,
       );
       for (const { id } of page.body.value) {
-        served.push({ userId: id, roles: (await get(org, `/api/v1/users/${id}/roles`)).body });
+        served.set(id, (await get<unknown[]>(org, `/api/v1/users/${id}/roles`)).body);
       }
       next = page.body._links.next?.href;
     }
-    expect(served).toEqual(json([...org.truth.adminRoles()]));
+    const truth = json([...org.truth.adminRoles()]);
+    // Users holding roles only through a group are not in the IAM list: each group's roles reach them.
+    const throughGroups = new Map<string, unknown[]>();
+    for (const group of (await walk<{ id: string }>(org, '/api/v1/groups?limit=200')).records) {
+      const roles = (await get<{ assignmentType: string }[]>(org, `/api/v1/groups/${group.id}/roles`)).body;
+      if (roles.length === 0) continue;
+      expect(roles.every((role) => role.assignmentType === 'GROUP')).toBe(true);
+      for (const member of (await walk<{ id: string }>(org, `/api/v1/groups/${group.id}/users`)).records)
+        throughGroups.set(member.id, [...(throughGroups.get(member.id) ?? []), ...roles]);
+    }
+    const expected = new Map(truth.map((entry) => [entry.userId, entry.roles]));
+    for (const [userId, roles] of served) expect(roles, userId).toEqual(expected.get(userId));
+    const groupOnly = truth.filter((entry) => !served.has(entry.userId));
+    expect(groupOnly.length).toBeGreaterThan(0);
+    for (const entry of groupOnly) expect(throughGroups.get(entry.userId), entry.userId).toEqual(entry.roles);
+    // A custom role with its resource set is assigned to a group.
+    expect(
+      truth.some((entry) =>
+        entry.roles.some(
+          (role) => role.type === 'CUSTOM' && role.assignmentType === 'GROUP' && role['resource-set'],
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it('with roleAssigneesIncludeGroupHolders, the IAM list names every holder', async () => {
+    const withHolders = await startSampleOrg({
+      size: 'tiny',
+      roleAssigneesIncludeGroupHolders: true,
+      rateLimits: { enabled: false },
+    });
+    try {
+      const body = (await get<{ value: { id: string }[] }>(withHolders, '/api/v1/iam/assignees/users')).body;
+      expect(body.value.map((entry) => entry.id)).toEqual(
+        [...withHolders.truth.adminRoles()].map((e) => e.userId),
+      );
+    } finally {
+      await withHolders.stop();
+    }
   });
 
   it('devices with their users', async () => {

@@ -113,11 +113,16 @@ function deriveRows(truth: SampleOrgTruth): Omit<Record<Entity, Row[]>, 'app_usa
       groupId: id,
       ...without(rest, '_links'),
     })),
+    // Every role a user holds, directly or through a group: a group's role names the group.
     admin_roles: [...truth.adminRoles()].flatMap(({ userId, roles }) =>
       roles.map(({ id, ...rest }) => ({
         userId,
         roleAssignmentId: id,
         ...without(rest, '_links', '_embedded'),
+        groupId:
+          rest.assignmentType === 'GROUP'
+            ? (String(rest._links.assignee?.href).split('/groups/')[1] ?? 'the group')
+            : null,
       })),
     ),
     devices: [...truth.devices()].map((device) => {

@@ -59,7 +59,10 @@ function entityOf(url: string): Entity | 'well-known' {
   if (pathname === '/api/v1/apps') return 'apps';
   if (/^\/api\/v1\/apps\/[^/]+\/users$/.test(pathname)) return 'app_users';
   if (/^\/api\/v1\/apps\/[^/]+\/groups$/.test(pathname)) return 'app_groups';
-  if (pathname === '/api/v1/iam/assignees/users' || /^\/api\/v1\/users\/[^/]+\/roles$/.test(pathname))
+  if (
+    pathname === '/api/v1/iam/assignees/users' ||
+    /^\/api\/v1\/(users|groups)\/[^/]+\/roles$/.test(pathname)
+  )
     return 'admin_roles';
   if (pathname === '/api/v1/devices') return 'devices';
   if (pathname === '/api/v1/logs') return 'app_usage';
