@@ -1,4 +1,6 @@
 import type { Agent as HttpsAgent } from 'node:https';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
 import got, { type Got, type Response } from 'got';
 import { USER_AGENT } from '../version.js';
 import {
@@ -46,6 +48,12 @@ export interface OktaClientOptions {
    * @default 30_000
    */
   timeoutMs?: number;
+  /**
+   * Most bytes one answer may have, after decompression. A larger answer (a gzip bomb, a page no
+   * Okta org sends) fails that request instead of growing the run's memory.
+   * @default 16 MiB
+   */
+  maxResponseBytes?: number;
   /** Share, concurrency, retries, and the injectable clock, sleep and jitter. */
   scheduler?: Partial<SchedulerOptions>;
   /** Proxy (HTTPS_PROXY, NO_PROXY, `--proxy`) and extra trusted CAs (`--ca-file`). @default direct, Node's CAs */
@@ -85,6 +93,9 @@ export type ClientStats = SchedulerStats;
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** Okta's largest pages (200 users with big profiles, 500 app users) are a few MB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 /** Node error codes of a connection that broke mid-way: worth another try on a GET. */
 const TRANSIENT_NETWORK_CODES = new Set([
   'ECONNRESET',
@@ -118,6 +129,7 @@ export class OktaClient {
   /** Adds the credentials to each request (SSWS, or an OAuth access token with DPoP proofs). */
   readonly #auth: RequestAuthorizer;
   readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
   readonly #onRequest: (event: RequestEvent) => void;
   /** The proxy every request goes through, if any (NO_PROXY already applied). */
   readonly #proxy: URL | undefined;
@@ -125,6 +137,7 @@ export class OktaClient {
   constructor(options: OktaClientOptions) {
     this.orgUrl = options.orgUrl;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#onRequest = options.onRequest ?? (() => {});
     this.#scheduler = new RequestScheduler(options.scheduler, options.onSchedulerEvent);
     const route = routeTo(this.orgUrl.origin, options.network);
@@ -282,16 +295,37 @@ export class OktaClient {
       }
       startedAt = now();
       proxyStatus = undefined;
+      let tooLarge = false;
       try {
-        response = await this.#http
+        const sending = this.#http
           // Bytes, not text: a list page is parsed element by element (see JsonArrayBody).
-          .get(url, { headers: authorization?.headers ?? {}, responseType: 'buffer' })
+          // Decompressed here, not by got, so a gzip bomb stops at the cap (decodeBody).
+          .get(url, {
+            headers: { 'accept-encoding': 'gzip, deflate, br', ...authorization?.headers },
+            responseType: 'buffer',
+            decompress: false,
+          })
           .on('request', (clientRequest) =>
             clientRequest.once('proxyConnect', (connect: { statusCode?: number }) => {
               proxyStatus = connect.statusCode;
             }),
           );
+        sending.on('downloadProgress', (progress) => {
+          if (tooLarge) return;
+          if (
+            progress.transferred > this.#maxResponseBytes ||
+            (progress.total ?? 0) > this.#maxResponseBytes
+          ) {
+            tooLarge = true;
+            sending.cancel();
+          }
+        });
+        response = await sending;
       } catch (error) {
+        if (tooLarge) {
+          this.#emitRequest({ ...event, durationMs: now() - startedAt, error: 'response too large' });
+          return { outcome: { kind: 'fatal', error: this.#tooLarge(request, undefined) } };
+        }
         // got's errors carry the request options, token included: keep only the code and a scrubbed message.
         const code = networkCodeOf(error);
         this.#emitRequest({ ...event, durationMs: now() - startedAt, error: code ?? 'network error' });
@@ -325,13 +359,42 @@ export class OktaClient {
       ...(requestId === undefined ? {} : { requestId }),
       ...(rateLimit === undefined ? {} : { rateLimit }),
     });
-    const report = { rateLimit, serverDateMs };
+    const retryAfterMs = status === 429 ? retryAfterOf(headers, serverDateMs ?? now()) : undefined;
+    const report = { rateLimit, serverDateMs, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
 
     if (proxyStatus !== undefined && proxyStatus !== 200) {
       return { outcome: this.#proxyRefusal(proxyStatus, request) };
     }
+    const decoded = await decodeBody(
+      response.body,
+      headerValue(headers['content-encoding']),
+      this.#maxResponseBytes,
+    );
+    if (decoded.kind === 'too-large') {
+      return { ...report, outcome: { kind: 'fatal', error: this.#tooLarge(request, status, requestId) } };
+    }
+    if (decoded.kind === 'unknown-encoding' || decoded.kind === 'corrupt') {
+      const problem =
+        decoded.kind === 'corrupt'
+          ? `says it is ${decoded.encoding}-compressed but is not valid ${decoded.encoding}`
+          : `is compressed with "${decoded.encoding}", which okta-connector did not ask for and cannot read`;
+      const fail = (giveUp?: GiveUp) =>
+        new ResponseShapeError(
+          `Okta's answer to ${request} (HTTP ${status}) ${problem}${giveUp ? this.#afterAttempts(giveUp) : ''}.`,
+          {
+            status,
+            requestId,
+            request,
+            hint: 'A proxy between this machine and Okta may be damaging or replacing responses; run again, and check the proxy if it keeps happening.',
+          },
+        );
+      if (decoded.kind === 'unknown-encoding')
+        return { ...report, outcome: { kind: 'fatal', error: fail() } };
+      return { ...report, outcome: { kind: 'retryable', reason: `corrupt ${decoded.encoding} body`, fail } };
+    }
+    const bytes = decoded.bytes;
     if (status >= 200 && status < 300) {
-      const parsed = parseJsonBody(response.body, status, elementWise);
+      const parsed = parseJsonBody(bytes, status, elementWise);
       if (parsed.ok) {
         const body: OktaResponse<T> = { status, body: parsed.value as T, headers, url: response.url };
         if (requestId !== undefined) body.requestId = requestId;
@@ -364,7 +427,7 @@ export class OktaClient {
       };
     }
 
-    const details = this.#errorDetails(status, response.body, headers, request, requestId);
+    const details = this.#errorDetails(status, bytes, headers, request, requestId);
     if (status === 429) {
       return {
         ...report,
@@ -399,6 +462,19 @@ export class OktaClient {
       };
     }
     return { ...report, outcome: { kind: 'fatal', error: httpError(status, details, this.#auth.kind) } };
+  }
+
+  #tooLarge(request: string, status: number | undefined, requestId?: string): ResponseShapeError {
+    const limit = `${Math.round(this.#maxResponseBytes / (1024 * 1024))} MB`;
+    return new ResponseShapeError(
+      `Okta's answer to ${request}${status === undefined ? '' : ` (HTTP ${status})`} is larger than ${limit} once decompressed; okta-connector reads at most ${limit} a page (Okta's pages are a few MB at most), so it stopped reading it.`,
+      {
+        ...(status === undefined ? {} : { status }),
+        request,
+        requestId,
+        hint: 'Something other than Okta may be answering (a proxy, a captive portal, a wrong custom domain). Check the Okta domain and any proxy between this machine and Okta.',
+      },
+    );
   }
 
   #errorDetails(
@@ -508,7 +584,8 @@ export class OktaClient {
           ...(code === undefined ? {} : { networkCode: code }),
         },
       );
-    if (code === 'ENOTFOUND') return { kind: 'fatal', error: build() };
+    // Nothing listens at the proxy's address: retrying for a minute would not change that.
+    if (code === 'ENOTFOUND' || code === 'ECONNREFUSED') return { kind: 'fatal', error: build() };
     return { kind: 'retryable', reason: code ?? 'proxy error', fail: build };
   }
 
@@ -534,6 +611,56 @@ export class OktaClient {
       // A logger's bug must not break a request.
     }
   }
+}
+
+type DecodedBody =
+  | { kind: 'ok'; bytes: Buffer }
+  | { kind: 'too-large' }
+  | { kind: 'corrupt'; encoding: string }
+  | { kind: 'unknown-encoding'; encoding: string };
+
+const gunzipAsync = promisify<Buffer, ZlibOptions, Buffer>(gunzip);
+const inflateAsync = promisify<Buffer, ZlibOptions, Buffer>(inflate);
+const inflateRawAsync = promisify<Buffer, ZlibOptions, Buffer>(inflateRaw);
+const brotliAsync = promisify<Buffer, ZlibOptions, Buffer>(brotliDecompress);
+
+/**
+ * Undoes `Content-Encoding`, never past `maxBytes` (zlib's `maxOutputLength` stops a bomb while it
+ * inflates). A body that is already larger than the cap fails the same way.
+ */
+async function decodeBody(
+  body: Buffer,
+  contentEncoding: string | undefined,
+  maxBytes: number,
+): Promise<DecodedBody> {
+  const encoding = (contentEncoding ?? '').trim().toLowerCase();
+  if (body.length > maxBytes) return { kind: 'too-large' };
+  if (encoding === '' || encoding === 'identity' || body.length === 0) return { kind: 'ok', bytes: body };
+  const options = { maxOutputLength: maxBytes };
+  const decoders: Record<string, (bytes: Buffer) => Promise<Buffer>> = {
+    gzip: (bytes) => gunzipAsync(bytes, options),
+    'x-gzip': (bytes) => gunzipAsync(bytes, options),
+    // Servers disagree on whether "deflate" has the zlib wrapper; accept both, as browsers do.
+    deflate: (bytes) => inflateAsync(bytes, options).catch(() => inflateRawAsync(bytes, options)),
+    br: (bytes) => brotliAsync(bytes, options),
+  };
+  const decode = decoders[encoding];
+  if (!decode) return { kind: 'unknown-encoding', encoding: encoding.slice(0, 40) };
+  try {
+    return { kind: 'ok', bytes: await decode(body) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return { kind: 'too-large' };
+    return { kind: 'corrupt', encoding: encoding === 'x-gzip' ? 'gzip' : encoding };
+  }
+}
+
+/** `Retry-After` in milliseconds: delay-seconds, or an HTTP date read against the server's clock. */
+function retryAfterOf(headers: Response['headers'], serverNowMs: number): number | undefined {
+  const value = headerValue(headers['retry-after'])?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - serverNowMs);
 }
 
 type ParsedBody =
@@ -596,6 +723,12 @@ function httpError(status: number, details: DetailsWithCauses, auth: 'ssws' | 'o
         hint: 'Use a token created by an admin with the Read-Only Administrator role (or a role that can read this data).',
       },
     );
+  }
+  if (status === 431) {
+    return new OktaApiError(`Okta rejected ${request} (${code}): the request headers are too large.`, {
+      ...details,
+      hint: 'okta-connector sends only a few small headers; a proxy that adds headers (or cookies) to requests may push them over the limit. Check the proxy between this machine and Okta, or run with --verbose and report it.',
+    });
   }
   if (status === 404) {
     return new NotFoundError(`Okta found nothing at ${request} (${code}).`, {

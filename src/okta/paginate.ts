@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { PaginationError, ResponseShapeError } from './errors.js';
 import { JsonArrayBody } from './json-array-body.js';
@@ -33,6 +34,12 @@ export interface PaginateOptions<T> {
   stopOnEmptyPage?: boolean;
   /** Passed to every request of the list (see GetOptions.label). */
   label?: string;
+  /**
+   * Stop with a PaginationError when this many pages in a row, each with a new `next` link,
+   * brought no record the list had not already sent (a server that hands out cursors forever).
+   * @default 3
+   */
+  maxStalePages?: number;
 }
 
 export interface Page<T> {
@@ -53,6 +60,8 @@ export interface PageSource {
 
 export const DEFAULT_MAX_PAGES = 100_000;
 
+export const DEFAULT_MAX_STALE_PAGES = 3;
+
 /**
  * Yields the pages of an Okta list, following `Link: <…>; rel="next"` (or the IAM body's
  * `_links.next.href`) and nothing else: it never builds a cursor.
@@ -71,6 +80,7 @@ export async function* paginatePages<T>(
   if (options.pageSize !== undefined) firstParams.limit = options.pageSize;
 
   const followed = new Set<string>();
+  const stale = staleTracker(options.maxStalePages ?? DEFAULT_MAX_STALE_PAGES);
   let url = path;
   for (let pageNumber = 1; ; pageNumber++) {
     if (pageNumber > maxPages) {
@@ -95,7 +105,7 @@ export async function* paginatePages<T>(
     if (list instanceof JsonArrayBody) list.release();
     const given =
       options.itemsKey === undefined ? nextLinkOf(response.headers.link) : bodyNextLink(response.body);
-    const nextUrl = given === undefined ? undefined : checkNextUrl(given, response.url, source.orgUrl, path);
+    const nextUrl = given === undefined ? undefined : checkNextUrl(given, source.orgUrl, path);
 
     const page: Page<T> = { items, nextUrl, response };
     if (nextUrl === undefined || (options.stopOnEmptyPage && items.length === 0)) {
@@ -108,9 +118,48 @@ export async function* paginatePages<T>(
         { request: describe(path), requestId: response.requestId },
       );
     }
+    if (stale.isStale(items)) {
+      throw new PaginationError(
+        `Stopped reading ${describe(path)}: its last ${stale.limit} pages brought no record it had not already sent, though each had a new "next" link. The server keeps returning the same data.`,
+        {
+          request: describe(path),
+          requestId: response.requestId,
+          hint: 'Okta never does this; a proxy or a server that is not Okta may be answering. Run again, and check what answers at the Okta domain if it keeps happening.',
+        },
+      );
+    }
     yield page;
     url = nextUrl;
   }
+}
+
+/**
+ * Counts pages in a row that bring nothing new: empty, or a page whose records (by id) were
+ * all sent on one page before. One 20-byte digest per page is kept, never the records.
+ */
+function staleTracker(limit: number) {
+  const seenPages = new Set<string>();
+  let inARow = 0;
+  return {
+    limit,
+    isStale(items: readonly unknown[]): boolean {
+      const digest = createHash('sha1');
+      for (const item of items) digest.update(`${identityOf(item)}\n`);
+      const key = digest.digest('base64');
+      const known = items.length === 0 || seenPages.has(key);
+      seenPages.add(key);
+      inARow = known ? inARow + 1 : 0;
+      return inARow >= limit;
+    },
+  };
+}
+
+function identityOf(item: unknown): string {
+  if (isRecord(item)) {
+    if (typeof item.id === 'string') return item.id;
+    if (typeof item.uuid === 'string') return item.uuid;
+  }
+  return JSON.stringify(item) ?? '';
 }
 
 /** Yields the records of an Okta list, page after page. */
@@ -181,26 +230,53 @@ function bodyNextLink(body: unknown): string | undefined {
   return isRecord(next) && typeof next.href === 'string' ? next.href : undefined;
 }
 
-function checkNextUrl(given: string, base: string, orgUrl: OrgUrl, path: string): string {
-  let next: URL;
+/**
+ * A `next` link must be an absolute URL on the org's origin: Okta always sends one, so a relative
+ * link, prose or another scheme means something else answered; following it would guess.
+ */
+function checkNextUrl(given: string, orgUrl: OrgUrl, path: string): string {
+  const request = describe(path);
+  const scheme = new URL(orgUrl.origin).protocol.slice(0, -1);
+  let next: URL | undefined;
   try {
-    next = new URL(given, base);
+    next = /^https?:\/\//i.test(given.trim()) ? new URL(given.trim()) : undefined;
   } catch {
-    throw new PaginationError(`Okta sent a "next" link that is not a URL while listing ${describe(path)}.`, {
-      request: describe(path),
-    });
+    next = undefined;
   }
-  if (next.origin !== orgUrl.origin || next.username !== '' || next.password !== '') {
+  if (next === undefined || next.protocol !== `${scheme}:`) {
     throw new PaginationError(
-      `Okta's "next" link while listing ${describe(path)} points to ${next.host}, not ${orgUrl.host}; stopped so the API token is not sent there.`,
+      `Okta's "next" link while listing ${request} is not an absolute ${scheme} URL on ${orgUrl.host} (${JSON.stringify(shorten(given))}); stopped instead of guessing where it points.`,
       {
-        request: describe(path),
+        request,
+        hint: 'Okta always sends absolute next links; a proxy or a server that is not Okta may be answering. Check what answers at the Okta domain.',
+      },
+    );
+  }
+  if (next.username !== '' || next.password !== '') {
+    throw new PaginationError(
+      `Okta's "next" link while listing ${request} carries a user name or password; stopped so the API token is not sent with them.`,
+      {
+        request,
+        hint: 'If this keeps happening, a proxy may be rewriting Okta responses. Report it to your Okta admin.',
+      },
+    );
+  }
+  if (next.origin !== orgUrl.origin) {
+    throw new PaginationError(
+      `Okta's "next" link while listing ${request} points to ${next.host}, not ${orgUrl.host}; stopped so the API token is not sent there.`,
+      {
+        request,
         hint: 'If this keeps happening, a proxy may be rewriting Okta responses. Report it to your Okta admin.',
       },
     );
   }
   next.hash = '';
   return next.href;
+}
+
+/** At most 80 characters of an untrusted value, for a message. */
+function shorten(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** `GET /api/v1/users`: method and path, no query string, no host. */

@@ -116,6 +116,8 @@ export interface AttemptReport<T> {
   rateLimit?: RateLimitHeaders | undefined;
   /** The server's clock (`Date` header) in epoch milliseconds. */
   serverDateMs?: number | undefined;
+  /** A 429's `Retry-After`, in milliseconds from now; used when Okta's reset header is missing. */
+  retryAfterMs?: number | undefined;
 }
 
 export interface BucketStats {
@@ -365,7 +367,13 @@ export class RequestScheduler {
 
   #rateLimitWait(report: AttemptReport<unknown>, attempt: number, now: number): number {
     const reset = report.rateLimit?.reset;
-    if (reset === undefined) return this.#backoff(attempt);
+    if (reset === undefined) {
+      // Not Okta's headers (a proxy or gateway answered the 429): its Retry-After is all there is.
+      if (report.retryAfterMs !== undefined) {
+        return Math.min(report.retryAfterMs, this.options.maxRateLimitWaitMs);
+      }
+      return this.#backoff(attempt);
+    }
     // Reset − Date + 1 s, on the server's clock: the local one may be minutes off.
     const serverNow = report.serverDateMs ?? now + this.#serverClock.offsetMs;
     const untilReset = reset * 1000 - serverNow;

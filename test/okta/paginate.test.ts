@@ -78,16 +78,6 @@ describe('paginate', () => {
     expect(seen[1]).toBe(`${ORIGIN}/api/v1/users?after=1&filter=${filter}`);
   });
 
-  it('resolves a relative next link against the org', async () => {
-    const seen = serveUsers([
-      { items: [{ id: 'u1' }], links: ['</api/v1/users?after=1>; rel="next"'] },
-      { items: [] },
-    ]);
-    const { client } = createTestClient();
-    expect(await collect(client.paginate('/api/v1/users'))).toEqual([{ id: 'u1' }]);
-    expect(seen).toHaveLength(2);
-  });
-
   it('reads IAM body links and items under itemsKey', async () => {
     const seen: string[] = [];
     server.use(
@@ -162,7 +152,10 @@ describe('paginate', () => {
       const { client } = createTestClient();
       const error = await collect(client.paginate('/api/v1/users')).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(PaginationError);
-      expect((error as PaginationError).message).toContain('not acme.okta.com');
+      // Another host, another scheme, or credentials in the link: each named for what it is.
+      expect((error as PaginationError).message).toMatch(
+        /points to [^ ]+, not acme\.okta\.com|is not an absolute https URL on acme\.okta\.com|carries a user name or password/,
+      );
       expect(JSON.stringify(error)).not.toContain(TOKEN);
     }
     expect(evilHits).toBe(0);
