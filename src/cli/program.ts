@@ -245,7 +245,8 @@ function buildProgram(context: CliContext, state: RunState): Command {
     .option('--schedule <when>', 'hourly, daily, weekly or a 5-field cron expression (stored for scheduling)')
     .option('--show', 'print the profile, token masked')
     .option('--list', 'list the profiles')
-    .option('--delete', 'delete the profile')
+    .option('--delete', 'delete the profile and its scheduled sync (asks first)')
+    .option('--yes', 'with --delete: do not ask (needed without a terminal)')
     .addHelpText(
       'after',
       examples([
@@ -263,7 +264,7 @@ function buildProgram(context: CliContext, state: RunState): Command {
         'okta-connector configure --profile sandbox --domain acme.oktapreview.com --token-stdin --format csv --schedule daily < token.txt',
         'okta-connector configure --profile sandbox --show',
         'okta-connector configure --list',
-        'okta-connector configure --profile sandbox --delete',
+        'okta-connector configure --profile sandbox --delete --yes',
       ]),
     )
     .action(
@@ -537,7 +538,10 @@ function buildProgram(context: CliContext, state: RunState): Command {
         '--log-file <path>',
         'log file of the scheduled runs (default: <output-dir>/<profile>/sync.log)',
       )
-      .option('--keep <n>', 'pass --keep <n> to sync: keep the newest n snapshots')
+      .option(
+        '--keep <n>',
+        'pass --keep <n> to sync: keep the newest n snapshots (default: 14; "all": every one)',
+      )
       .option('--node-path <path>', 'Node binary the job runs (default: the one running this)')
       .option('--cli-path <path>', 'okta-connector script the job runs (default: this installation)');
   entryOptions(
@@ -600,6 +604,7 @@ interface ConfigureFlags {
   show?: boolean;
   list?: boolean;
   delete?: boolean;
+  yes?: boolean;
 }
 
 interface SyncFlags {

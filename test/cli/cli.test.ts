@@ -127,7 +127,10 @@ describe('help', () => {
                                    (stored for scheduling)
         --show                     print the profile, token masked
         --list                     list the profiles
-        --delete                   delete the profile
+        --delete                   delete the profile and its scheduled sync (asks
+                                   first)
+        --yes                      with --delete: do not ask (needed without a
+                                   terminal)
         -h, --help                 show help
 
       Global Options:
@@ -153,7 +156,7 @@ describe('help', () => {
         $ okta-connector configure --profile sandbox --domain acme.oktapreview.com --token-stdin --format csv --schedule daily < token.txt
         $ okta-connector configure --profile sandbox --show
         $ okta-connector configure --list
-        $ okta-connector configure --profile sandbox --delete
+        $ okta-connector configure --profile sandbox --delete --yes
 
       "
     `);

@@ -6,7 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { runCli } from '../../src/cli/program.js';
 import { ExitCode } from '../../src/errors.js';
 import { generateSigningKey } from '../../src/okta/signing-key.js';
+import { findEntry } from '../../src/schedule/crontab.js';
 import { CaptureStream, filesContaining, inputStream, run, tempDir } from '../cli/harness.js';
+import { installFakeCrontab } from '../schedule/fake-crontab.js';
 
 const TOKEN = '00LeakCanary-Configure_abcdefghijklmnopqr';
 const server = setupServer();
@@ -120,7 +122,7 @@ describe('configure, scripted', () => {
       ].join('\n'),
     );
 
-    const deleted = await configure(['--delete', '--profile', 'sandbox']);
+    const deleted = await configure(['--delete', '--profile', 'sandbox', '--yes']);
     expect(deleted.exitCode).toBe(ExitCode.Success);
     expect(deleted.stderr).toContain('✓ Deleted profile "sandbox"');
     const gone = await configure(['--show', '--profile', 'sandbox']);
@@ -557,5 +559,125 @@ describe('configure, interactive OAuth', () => {
     expect(profile).toMatchObject({ token: TOKEN, clientId: CLIENT_ID });
     expect(profile.auth).toBeUndefined();
     expect(result.stdout).toContain('token      00Le…opqr');
+  });
+});
+
+describe('configure --delete: asks first, and takes the scheduled sync with it', () => {
+  let table: string;
+  const crontab = () => readFile(table, 'utf8').catch(() => '');
+  const OTHER_LINES = 'MAILTO=ops@example.com\n17 * * * * /usr/local/bin/backup\n';
+
+  beforeEach(async () => {
+    const bin = await installFakeCrontab(dir);
+    table = path.join(dir, 'crontab.txt');
+    env.PATH = `${bin}${path.delimiter}${process.env.PATH}`;
+    env.FAKE_CRONTAB_FILE = table;
+    await mkdir(env.HOME!, { recursive: true });
+    await writeFile(table, OTHER_LINES);
+    await configure(['--profile', 'sandbox', '--domain', 'acme.oktapreview.com', '--token-stdin'], TOKEN);
+    const installed = await run(['--profile', 'sandbox', 'schedule', 'install', '--at', 'daily'], { env });
+    expect(installed.exitCode).toBe(ExitCode.Success);
+  });
+
+  it('without a terminal it needs --yes (exit 2), and deletes nothing', async () => {
+    const refused = await configure(['--profile', 'sandbox', '--delete']);
+    expect(refused.exitCode).toBe(ExitCode.Usage);
+    expect(refused.stderr).toContain(
+      'Error: configure --delete asks before it deletes profile "sandbox"; without a terminal, pass --yes.',
+    );
+    expect(refused.stderr).toContain('okta-connector configure --profile sandbox --delete --yes');
+    expect(await stored()).toMatchObject({ profiles: { sandbox: { domain: 'acme.oktapreview.com' } } });
+    expect(findEntry(await crontab(), 'sandbox')).toBeDefined();
+
+    expect((await configure(['--profile', 'sandbox', '--yes'])).exitCode).toBe(ExitCode.Usage);
+  });
+
+  it('--yes removes the profile and its cron entry, and nothing else', async () => {
+    const deleted = await configure(['--profile', 'sandbox', '--delete', '--yes', '--json']);
+    expect(deleted.exitCode).toBe(ExitCode.Success);
+    expect(JSON.parse(deleted.stdout)).toEqual({
+      action: 'deleted',
+      configPath: configFile,
+      profile: 'sandbox',
+      schedule: { scheduler: 'cron', removed: true },
+    });
+    expect(await stored()).toEqual({ profiles: {} });
+    expect(await crontab()).toBe(OTHER_LINES);
+
+    const human = await configure(
+      ['--profile', 'sandbox', '--domain', 'acme.oktapreview.com', '--token-stdin'],
+      TOKEN,
+    );
+    expect(human.exitCode).toBe(ExitCode.Success);
+    const again = await configure(['--profile', 'sandbox', '--delete', '--yes']);
+    expect(again.stderr).toContain(`✓ Deleted profile "sandbox" from ${configFile}\n`);
+  });
+
+  it('on a terminal: asks, names the schedule, and keeps everything unless the answer is yes', async () => {
+    const kept = await interactive(['--profile', 'sandbox', '--delete'], ['']);
+    expect(kept.exitCode).toBe(ExitCode.Success);
+    expect(kept.stderr).toContain(
+      '? Delete profile "sandbox" and its scheduled sync ("0 0 * * *" in your crontab)? (yes/no) [no]: ',
+    );
+    expect(kept.stderr).toContain('Kept profile "sandbox": nothing was deleted.');
+    expect(findEntry(await crontab(), 'sandbox')).toBeDefined();
+    expect(await stored()).toMatchObject({ profiles: { sandbox: {} } });
+
+    const deleted = await interactive(['--profile', 'sandbox', '--delete'], ['yes']);
+    expect(deleted.exitCode).toBe(ExitCode.Success);
+    expect(deleted.stderr).toContain(
+      `✓ Deleted profile "sandbox" from ${configFile}, and its scheduled sync from your crontab`,
+    );
+    expect(await crontab()).toBe(OTHER_LINES);
+  });
+
+  it('leaves the entry of a same-named profile in another config folder alone', async () => {
+    const elsewhere = { ...env, OKTA_CONNECTOR_CONFIG_DIR: path.join(dir, 'other-config') };
+    // Another token: the leak check allows TOKEN only in this test's own config file.
+    await run(['--profile', 'sandbox', 'configure', '--domain', 'other.okta.com', '--token-stdin'], {
+      env: elsewhere,
+      stdin: '00OtherConfigFolder_0123456789abcdefghijklm',
+    });
+    await run(['--profile', 'sandbox', 'schedule', 'remove'], { env });
+    await run(['--profile', 'sandbox', 'schedule', 'install', '--at', 'weekly'], { env: elsewhere });
+    const deleted = await configure(['--profile', 'sandbox', '--delete', '--yes', '--json']);
+    expect(JSON.parse(deleted.stdout).schedule).toEqual({ scheduler: 'cron', removed: false });
+    expect(findEntry(await crontab(), 'sandbox')?.parsed?.env).toEqual({
+      OKTA_CONNECTOR_CONFIG_DIR: elsewhere.OKTA_CONNECTOR_CONFIG_DIR,
+    });
+  });
+
+  it('a crontab that refuses: the profile is deleted, the warning says how to remove the entry, show flags it', async () => {
+    const bin = path.join(dir, 'refusing-bin');
+    await mkdir(bin);
+    await writeFile(
+      path.join(bin, 'crontab'),
+      "#!/bin/sh\necho 'You (tester) are not allowed to use this program (crontab)' >&2\nexit 1\n",
+      { mode: 0o755 },
+    );
+    const refusing = { ...env, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+    const deleted = await run(['--profile', 'sandbox', 'configure', '--delete', '--yes'], { env: refusing });
+    outputs.push(deleted.stdout, deleted.stderr);
+    expect(deleted.exitCode).toBe(ExitCode.Success);
+    expect(deleted.stderr).toContain(
+      'Could not check your crontab for a scheduled sync of profile "sandbox"',
+    );
+    expect(deleted.stderr).toContain('not allowed to use this program');
+    expect(deleted.stderr).toContain(
+      'remove the two lines under "# okta-connector:profile=sandbox" with "crontab -e"',
+    );
+    expect(await stored()).toEqual({ profiles: {} });
+    const shown = JSON.parse(
+      (await run(['--profile', 'sandbox', 'schedule', 'show', '--json'], { env })).stdout,
+    );
+    expect(shown).toMatchObject({ installed: true, profileExists: false, healthy: false });
+
+    // Without a crontab command at all there can be no entry: nothing to warn about.
+    await configure(['--profile', 'sandbox', '--domain', 'acme.oktapreview.com', '--token-stdin'], TOKEN);
+    const bare = await run(['--profile', 'sandbox', 'configure', '--delete', '--yes'], {
+      env: { ...env, PATH: path.join(dir, 'no-such-bin') },
+    });
+    expect(bare.exitCode).toBe(ExitCode.Success);
+    expect(bare.stderr).not.toContain('!');
   });
 });

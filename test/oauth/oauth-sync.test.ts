@@ -236,7 +236,7 @@ describe('sync with an OAuth service app', () => {
     // The private key sits in the 0600 config file only (afterEach checks everything else).
     const line = appKey.privateKeyPem.split('\n')[3]!;
     expect(await filesContaining(path.join(dir, 'config'), line)).toHaveLength(1);
-    await cli(['configure', '--delete'], env);
+    await cli(['configure', '--delete', '--yes'], env);
     await writeFile(keyFile, '');
   });
 });

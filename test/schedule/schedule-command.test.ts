@@ -83,6 +83,8 @@ describe('schedule install / show / remove through the CLI', () => {
         '--log-file',
         logFile,
         '--incremental',
+        '--keep',
+        '14',
       ],
     });
     expect(path.isAbsolute(defaultCliPath())).toBe(true);
@@ -169,7 +171,9 @@ describe('schedule install / show / remove through the CLI', () => {
 
     const text = await run(['schedule', 'show'], { env });
     expect(text.stdout).toContain('schedule  15 3 * * *');
-    expect(text.stdout).toMatch(/next run {2}\d{4}-\d\d-\d\d 03:15 /);
+    // Whether cron runs on this machine decides the wording around the time (tested below).
+    expect(text.stdout).toMatch(/next run {2}.*\d{4}-\d\d-\d\d 03:15 /);
+    expect(text.stdout).toContain('keeps     the newest 14 snapshots');
     expect(text.stdout).toContain(`log file  ${logFile}`);
     expect(text.stdout).toContain('last log  2026-03-10T03:15:01.000Z FAILED (exit 10, Locked)');
   });
@@ -210,7 +214,7 @@ describe('schedule install / show / remove through the CLI', () => {
     );
     expect(result.exitCode).toBe(ExitCode.Success);
     expect(result.stdout).toBe(
-      'schtasks /Create /TN okta-connector-default /TR "\\"C:\\Program Files\\nodejs\\node.exe\\" C:\\okta\\bin\\okta-connector.js --profile default sync --quiet --log-file C:\\okta\\logs\\sync.log --incremental" /SC DAILY /ST 02:30 /F\n',
+      'schtasks /Create /TN okta-connector-default /TR "\\"C:\\Program Files\\nodejs\\node.exe\\" C:\\okta\\bin\\okta-connector.js --profile default sync --quiet --log-file C:\\okta\\logs\\sync.log --incremental --keep 14" /SC DAILY /ST 02:30 /F\n',
     );
     // This machine's profile, environment and paths say nothing about the Windows machine.
     expect(result.stderr).toBe('');
@@ -252,13 +256,48 @@ describe('schedule install / show / remove through the CLI', () => {
     expect(result.stderr).toContain('OKTA_CONNECTOR_OUTPUT_DIR is set in this shell');
     expect(result.stderr).not.toContain(TOKEN);
     const document = JSON.parse(result.stdout);
-    expect(document.warnings).toHaveLength(2);
+    // Besides those two, only cron's own state may be worth a warning on this machine.
+    expect(document.warnings.filter((text: string) => !text.startsWith('cron is not running'))).toHaveLength(
+      2,
+    );
     // The log goes where the scheduled sync writes: the profile's folder, not the shell's variable.
     expect(document.job.logFile).toBe(path.join(env.HOME!, 'okta-inventory', 'default', 'sync.log'));
+  });
 
+  it('install for a profile that does not exist exits 2 and installs nothing', async () => {
+    saveProfile('default', { domain: 'acme.okta.com', token: TOKEN });
+    writeFileSync(table, OTHER_LINES);
     const noProfile = await run(['--profile', 'ghost', 'schedule', 'install', '--at', 'daily'], { env });
-    expect(noProfile.exitCode).toBe(ExitCode.Success);
-    expect(noProfile.stderr).toContain('There is no profile "ghost"');
+    expect(noProfile.exitCode).toBe(ExitCode.Usage);
+    expect(noProfile.stderr).toContain(
+      `Error: There is no profile "ghost" in ${path.join(env.OKTA_CONNECTOR_CONFIG_DIR!, 'config.json')}, so a scheduled sync of it would fail (exit 3) on every run.`,
+    );
+    expect(noProfile.stderr).toContain(
+      'Existing profiles: default. Create this one first with "okta-connector configure --profile ghost"',
+    );
+    expect(crontab()).toBe(OTHER_LINES);
+    // print is for another machine, whose profiles this one cannot see: still only a warning.
+    const printed = await run(['--profile', 'ghost', 'schedule', 'print', '--at', 'daily'], { env });
+    expect(printed.exitCode).toBe(ExitCode.Success);
+    expect(printed.stderr).toContain('There is no profile "ghost"');
+  });
+
+  it('keeps the newest 14 snapshots by default; --keep all keeps every one, and show points at it', async () => {
+    saveProfile('default', { domain: 'acme.okta.com', token: TOKEN });
+    const all = await run(['schedule', 'install', '--at', 'daily', '--keep', 'all', '--json'], { env });
+    expect(all.exitCode).toBe(ExitCode.Success);
+    expect(JSON.parse(all.stdout).job.keep).toBeNull();
+    expect(findEntry(crontab(), 'default')?.parsed?.argv).not.toContain('--keep');
+
+    const shown = await run(['schedule', 'show'], { env });
+    expect(shown.stdout).toContain('keeps     every snapshot (no --keep)');
+    expect(shown.stderr).toContain('keeps every snapshot (it was installed without --keep)');
+    expect(shown.stderr).toContain('to keep the newest 14');
+
+    const bounded = await run(['schedule', 'install', '--at', 'daily', '--json'], { env });
+    expect(JSON.parse(bounded.stdout).job.keep).toBe(14);
+    expect(findEntry(crontab(), 'default')?.parsed?.argv.slice(-2)).toEqual(['--keep', '14']);
+    expect((await run(['schedule', 'show'], { env })).stderr).not.toContain('keeps every snapshot');
   });
 
   it('mentions okta-connector jobs added by hand', async () => {
@@ -414,7 +453,7 @@ describe('Windows, with schtasks faked', () => {
       '/TN',
       'okta-connector-default',
       '/TR',
-      '"C:\\Program Files\\nodejs\\node.exe" C:\\okta\\bin\\okta-connector.js --profile default sync --quiet --log-file C:\\okta\\sync.log --incremental',
+      '"C:\\Program Files\\nodejs\\node.exe" C:\\okta\\bin\\okta-connector.js --profile default sync --quiet --log-file C:\\okta\\sync.log --incremental --keep 14',
       '/SC',
       'DAILY',
       '/ST',

@@ -29,6 +29,7 @@ import type { Env, Io } from '../../ui/io.js';
 import { createPrompter, type Prompter, readAllInput } from '../../ui/prompt.js';
 import { registerSecret } from '../../ui/redact.js';
 import { logRequests } from '../../ui/request-log.js';
+import { type DeletedSchedule, type DeleteProfileOptions, deleteProfile } from './delete-profile.js';
 
 export interface ConfigureOptions {
   /** Profile to create, update, show or delete. */
@@ -64,6 +65,10 @@ export interface ConfigureOptions {
   show?: boolean | undefined;
   list?: boolean | undefined;
   delete?: boolean | undefined;
+  /** `--yes`: `--delete` without asking. */
+  yes?: boolean | undefined;
+  /** `--delete` removes the profile's scheduled sync: the OS and the runner of crontab/schtasks. */
+  scheduler?: Pick<DeleteProfileOptions, 'platform' | 'run'>;
   /** For the custom-domain lookup. */
   client?: Pick<OktaClientOptions, 'scheduler' | 'timeoutMs'>;
 }
@@ -117,7 +122,8 @@ export type ConfigureResult =
       configPath: string;
       profiles: Array<{ name: string; domain: string | null; hasToken: boolean }>;
     }
-  | { action: 'deleted'; configPath: string; profile: string };
+  | { action: 'deleted'; configPath: string; profile: string; schedule: DeletedSchedule }
+  | { action: 'kept'; configPath: string; profile: string };
 
 const MAX_ATTEMPTS = 5;
 
@@ -293,9 +299,16 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
     if (!profile) throw noProfile(name, store);
     return { action: 'shown', configPath: store.path, profile: viewOf(name, profile, options.env) };
   }
+  if (options.yes && !options.delete) throw new UsageError('--yes goes with --delete.');
   if (options.delete) {
-    if (!store.deleteProfile(name)) throw noProfile(name, store);
-    return { action: 'deleted', configPath: store.path, profile: name };
+    if (!store.getProfile(name)) throw noProfile(name, store);
+    const schedule = await deleteProfile(
+      store,
+      { ...options.scheduler, profile: name, env: options.env, yes: options.yes },
+      io,
+    );
+    if (schedule === 'kept') return { action: 'kept', configPath: store.path, profile: name };
+    return { action: 'deleted', configPath: store.path, profile: name, schedule };
   }
 
   const existing = store.getProfile(name);
@@ -716,8 +729,14 @@ export function renderConfigureResult(result: ConfigureResult, io: Io): void {
       }
       return;
     }
-    case 'deleted':
-      io.logger.success(`Deleted profile "${result.profile}" from ${result.configPath}`);
+    case 'deleted': {
+      const where = result.schedule.scheduler === 'cron' ? 'your crontab' : 'Task Scheduler';
+      const schedule = result.schedule.removed ? `, and its scheduled sync from ${where}` : '';
+      io.logger.success(`Deleted profile "${result.profile}" from ${result.configPath}${schedule}`);
+      return;
+    }
+    case 'kept':
+      io.logger.info(`Kept profile "${result.profile}": nothing was deleted.`);
       return;
   }
 }

@@ -15,6 +15,11 @@ import type { Profile } from '../../config/schema.js';
 import { ConfigStore } from '../../config/store.js';
 import { ConfigError, UsageError } from '../../errors.js';
 import {
+  cronDaemonStatus,
+  type ProcessInfo,
+  type SchedulerStatus,
+} from '../../schedule/cron-daemon-status.js';
+import {
   crontabLine,
   findEntry,
   foreignSyncLines,
@@ -26,7 +31,14 @@ import {
   writeCrontab,
 } from '../../schedule/crontab.js';
 import { nextRun } from '../../schedule/next-run.js';
+import { jobConfigDir } from '../../schedule/remove-scheduled-sync.js';
 import { type CommandRunner, runCommand } from '../../schedule/run-command.js';
+import { runSchtasks } from '../../schedule/run-schtasks.js';
+import {
+  DEFAULT_SCHEDULED_KEEP,
+  keepOfArgv,
+  parseScheduledKeep,
+} from '../../schedule/scheduled-retention.js';
 import {
   decodeSchtasksOutput,
   parseTaskXml,
@@ -55,6 +67,8 @@ export interface ScheduleOptions {
   run?: CommandRunner;
   /** Clock for the next run. @default () => new Date() */
   now?: () => Date;
+  /** The machine's processes, to tell whether cron runs (null: cannot see them). @default /proc */
+  listProcesses?: () => Promise<ProcessInfo[] | null>;
 }
 
 export interface ScheduleEntryOptions extends ScheduleOptions {
@@ -64,7 +78,7 @@ export interface ScheduleEntryOptions extends ScheduleOptions {
   full?: boolean | undefined;
   /** `--log-file`. @default `<output-dir>/<profile>/sync.log` */
   logFile?: string | undefined;
-  /** `--keep <n>`: passed on to sync, which then keeps the newest n snapshots. @default every snapshot */
+  /** `--keep <n>|all`: passed on to sync, which then keeps the newest n snapshots. @default DEFAULT_SCHEDULED_KEEP */
   keep?: string | undefined;
   /** `--node-path`: the Node binary the job runs. @default process.execPath */
   nodePath?: string | undefined;
@@ -88,6 +102,8 @@ export interface ScheduledJob {
   /** Environment the job sets for the command (cron only). */
   env: Record<string, string>;
   logFile: string | null;
+  /** The `--keep` the job passes to sync, or null: it keeps every snapshot. */
+  keep: number | null;
   /** cron: the marker comment and the cron line. */
   crontab: { marker: string; line: string } | null;
   /** Windows: the task's name and the `schtasks` arguments that create it. */
@@ -109,6 +125,13 @@ export type ScheduleResult =
       lastLogLine: string | null;
       /** cron: other profiles with an entry in the same crontab. */
       otherProfiles: string[];
+      /** Whether the profile the job runs exists in the config folder the job reads. */
+      profileExists: boolean;
+      /** Whether the scheduler itself runs (null: cannot tell on this machine), and what was seen. */
+      schedulerRunning: boolean | null;
+      schedulerStatus: string;
+      /** Installed, enabled, its profile exists, and the scheduler is not known to be stopped. */
+      healthy: boolean;
       warnings: string[];
     }
   | { action: 'removed'; profile: string; scheduler: Scheduler; removed: boolean }
@@ -188,8 +211,6 @@ function absoluteOn(platform: string, value: string, flag: string, options: Sche
   return resolveUserPath(value, options.env, options.cwd);
 }
 
-const KEEP = /^[1-9]\d*$/;
-
 /** The environment of the scheduled run as far as okta-connector cares: the variables cron keeps. */
 function jobEnvironment(options: ScheduleOptions, scheduler: Scheduler): Env {
   const {
@@ -252,9 +273,7 @@ function planJob(options: ScheduleEntryOptions, platform: string): PlannedJob {
   const scheduler = schedulerOf(platform);
   const { store, profile } = loadProfile(options);
   const { schedule, cron } = chooseSchedule(options, profile);
-  if (options.keep !== undefined && !KEEP.test(options.keep)) {
-    throw new UsageError(`--keep takes a whole number of at least 1; got "${options.keep}".`);
-  }
+  const keep = parseScheduledKeep(options.keep);
   const warnings: string[] = [];
   // For another OS this machine's paths, environment and profile say nothing about the target.
   const foreign = isForeign(platform);
@@ -326,7 +345,7 @@ function planJob(options: ScheduleEntryOptions, platform: string): PlannedJob {
     '--log-file',
     logFile,
     ...(options.full ? [] : ['--incremental']),
-    ...(options.keep === undefined ? [] : ['--keep', options.keep]),
+    ...(keep === null ? [] : ['--keep', String(keep)]),
   ];
   const env: Record<string, string> = {};
   if (!foreign && scheduler === 'cron' && jobEnv[ENV.configDir]) env[ENV.configDir] = jobEnv[ENV.configDir]!;
@@ -341,6 +360,7 @@ function planJob(options: ScheduleEntryOptions, platform: string): PlannedJob {
     argv,
     env,
     logFile,
+    keep,
     crontab: null,
     task: null,
   };
@@ -368,6 +388,7 @@ function warnAll(io: Io, warnings: string[]): void {
 export async function scheduleInstall(options: ScheduleEntryOptions, io: Io): Promise<ScheduleResult> {
   const platform = options.platform ?? process.platform;
   const run = options.run ?? runCommand;
+  refuseMissingProfile(options);
   const { job, warnings } = planJob({ ...options, platform }, platform);
   let replaced: boolean;
   let unchanged = false;
@@ -378,6 +399,8 @@ export async function scheduleInstall(options: ScheduleEntryOptions, io: Io): Pr
     const updated = withEntry(table, options.profile, job.crontab.line);
     unchanged = updated === table;
     if (!unchanged) await writeCrontab(run, options.env, updated);
+    const daemon = await schedulerStatus({ ...options, platform, run }, 'cron');
+    if (daemon.running === false) warnings.push(schedulerStoppedWarning(daemon, 'installed'));
     const others = foreignSyncLines(updated);
     if (others.length > 0) {
       warnings.push(
@@ -402,31 +425,6 @@ export async function schedulePrint(options: ScheduleEntryOptions, io: Io): Prom
   warnAll(io, warnings);
   const text = job.crontab ? `${job.crontab.marker}\n${job.crontab.line}` : job.task!.commandLine;
   return { action: 'printed', text, job, warnings };
-}
-
-async function runSchtasks(
-  run: CommandRunner,
-  env: Env,
-  args: string[],
-  options: { allowFailure?: boolean } = {},
-) {
-  const outcome = await run('schtasks', args, { env }).catch((error: unknown) => {
-    throw new ConfigError(`Could not run schtasks (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
-      hint: 'schtasks.exe comes with Windows (C:\\Windows\\System32); check PATH, or print the command with "okta-connector schedule print".',
-      cause: error,
-    });
-  });
-  if (outcome.exitCode !== 0 && !options.allowFailure) {
-    const message =
-      decodeSchtasksOutput(outcome.stderr).trim() || decodeSchtasksOutput(outcome.stdout).trim();
-    throw new ConfigError(
-      `schtasks ${args[0]} failed (exit ${outcome.exitCode})${message ? `: ${message}` : ''}.`,
-      {
-        hint: 'Run "okta-connector schedule print" to see the command, and try it in a Command Prompt.',
-      },
-    );
-  }
-  return outcome;
 }
 
 function jobFromArgv(
@@ -459,6 +457,7 @@ function jobFromArgv(
     argv,
     env,
     logFile: at >= 0 ? (argv[at + 1] ?? null) : null,
+    keep: keepOfArgv(argv),
     crontab: null,
     task: null,
   };
@@ -545,7 +544,15 @@ export async function scheduleShow(options: ScheduleOptions, io: Io): Promise<Sc
       }
     }
   }
-  if (job && storedSchedule && job.cron && scheduleToCron(storedSchedule) !== job.cron) {
+  const profileExists = job === null || jobProfileExists(options, job, warnings);
+  const daemon = await schedulerStatus({ ...options, platform, run }, scheduler);
+  if (job && daemon.running === false) warnings.push(schedulerStoppedWarning(daemon, 'shown'));
+  if (job && job.keep === null) {
+    warnings.push(
+      `This scheduled sync keeps every snapshot (it was installed without --keep), so its folder grows without bound; run "okta-connector schedule install${options.profile === 'default' ? '' : ` --profile ${options.profile}`}" again to keep the newest ${DEFAULT_SCHEDULED_KEEP}, or with --keep all to keep this choice.`,
+    );
+  }
+  if (job && profileExists && storedSchedule && job.cron && scheduleToCron(storedSchedule) !== job.cron) {
     warnings.push(
       `The profile's stored schedule is ${storedSchedule}, the installed one ${job.schedule}; run "okta-connector schedule install${options.profile === 'default' ? '' : ` --profile ${options.profile}`}" to install the stored one.`,
     );
@@ -561,8 +568,75 @@ export async function scheduleShow(options: ScheduleOptions, io: Io): Promise<Sc
     storedSchedule,
     lastLogLine: await lastLine(job?.logFile ?? null),
     otherProfiles,
+    profileExists,
+    schedulerRunning: daemon.running,
+    schedulerStatus: daemon.detail,
+    healthy: job !== null && enabled !== false && profileExists && daemon.running !== false,
     warnings,
   };
+}
+
+/**
+ * Whether the job's profile exists where the job will look for it (a cron job's own
+ * OKTA_CONNECTOR_CONFIG_DIR, else the default folder). A missing one gets a warning: every run
+ * of the job would fail with exit 3.
+ */
+function jobProfileExists(options: ScheduleOptions, job: ScheduledJob, warnings: string[]): boolean {
+  const dir = job.scheduler === 'cron' ? jobConfigDir(options.env, job.env) : undefined;
+  const store = new ConfigStore(dir ? { ...options.env, [ENV.configDir]: dir } : options.env);
+  let exists: boolean;
+  try {
+    exists = store.getProfile(options.profile) !== undefined;
+  } catch (error) {
+    warnings.push(`The scheduled sync cannot read its profile: ${(error as Error).message}`);
+    return false;
+  }
+  if (!exists) {
+    const flag = options.profile === 'default' ? '' : ` --profile ${options.profile}`;
+    warnings.push(
+      `Profile "${options.profile}" does not exist in ${store.path}: this scheduled sync fails (exit 3) on every run. Remove it with "okta-connector schedule remove${flag}", or create the profile again with "okta-connector configure${flag}".`,
+    );
+  }
+  return exists;
+}
+
+/** Whether the scheduler runs: checked for cron (see cronDaemonStatus); Task Scheduler is not checked. */
+async function schedulerStatus(
+  options: ScheduleOptions & { platform: string; run: CommandRunner },
+  scheduler: Scheduler,
+): Promise<SchedulerStatus> {
+  if (scheduler !== 'cron') return { running: null, detail: 'not checked on Windows' };
+  return cronDaemonStatus({
+    platform: options.platform,
+    env: options.env,
+    run: options.run,
+    ...(options.listProcesses ? { listProcesses: options.listProcesses } : {}),
+  });
+}
+
+function schedulerStoppedWarning(status: SchedulerStatus, when: 'installed' | 'shown'): string {
+  const effect =
+    when === 'installed'
+      ? 'the entry is installed, but nothing will run until cron is started'
+      : 'this entry does not run until cron is started';
+  return `cron is not running on this machine (${status.detail}): ${effect}. ${status.hint ?? ''}`.trim();
+}
+
+/** `schedule install` of a profile that does not exist: every run would fail, so refuse (exit 2). */
+function refuseMissingProfile(options: ScheduleOptions): void {
+  const { store, profile } = loadProfile(options);
+  if (profile) return;
+  const flag = options.profile === 'default' ? '' : ` --profile ${options.profile}`;
+  const names = Object.keys(store.read().profiles);
+  throw new UsageError(
+    `There is no profile "${options.profile}" in ${store.path}, so a scheduled sync of it would fail (exit 3) on every run.`,
+    {
+      hint:
+        names.length > 0
+          ? `Existing profiles: ${names.join(', ')}. Create this one first with "okta-connector configure${flag}", or choose one with --profile.`
+          : `Create it first with "okta-connector configure${flag}".`,
+    },
+  );
 }
 
 /** `schedule remove`: removes only the profile's entry; nothing installed is not an error. */
@@ -598,10 +672,17 @@ export function formatNextRun(iso: string | null, now: Date = new Date()): strin
   return `${local} ${zone} (in ${parts.join(' ')})`;
 }
 
-function jobLines(job: ScheduledJob, io: Io): string[] {
+function jobLines(job: ScheduledJob, io: Io, stopped: { scheduler: boolean; profile: boolean }): string[] {
+  const nextRunText = stopped.profile
+    ? io.color.yellow('every run fails: the profile does not exist')
+    : stopped.scheduler
+      ? io.color.yellow(
+          `none while cron is not running (it would be ${formatNextRun(job.nextRun).replace(/ \(in .*\)$/, '')})`,
+        )
+      : formatNextRun(job.nextRun);
   const rows: Array<[string, string]> = [
     ['schedule', describeSchedule(job.schedule, job.cron)],
-    ['next run', formatNextRun(job.nextRun)],
+    ['next run', nextRunText],
     [
       'runs',
       job.scheduler === 'cron'
@@ -609,6 +690,12 @@ function jobLines(job: ScheduledJob, io: Io): string[] {
         : windowsCommandLine(job.argv),
     ],
     ['log file', job.logFile ?? io.color.dim('(none)')],
+    [
+      'keeps',
+      job.keep === null
+        ? io.color.yellow('every snapshot (no --keep)')
+        : `the newest ${job.keep} snapshot${job.keep === 1 ? '' : 's'}`,
+    ],
   ];
   if (job.task) rows.splice(0, 0, ['task', job.task.name]);
   return rows.map(([label, value]) => `  ${label.padEnd(10)}${value}`);
@@ -622,7 +709,7 @@ export function renderScheduleResult(result: ScheduleResult, io: Io): void {
       io.logger.success(
         `${verb}: the scheduled sync of profile "${result.job.profile}" in ${where(result.job.scheduler)}.`,
       );
-      for (const line of jobLines(result.job, io)) io.print(line);
+      for (const line of jobLines(result.job, io, { scheduler: false, profile: false })) io.print(line);
       return;
     }
     case 'shown': {
@@ -635,9 +722,17 @@ export function renderScheduleResult(result: ScheduleResult, io: Io): void {
             : `Install one with: okta-connector schedule install${flag} --at daily`,
         );
       } else {
-        const state = result.enabled === false ? io.color.yellow(' (disabled)') : '';
+        const state =
+          result.enabled === false
+            ? io.color.yellow(' (disabled)')
+            : !result.profileExists
+              ? io.color.yellow(' (its profile does not exist)')
+              : result.schedulerRunning === false
+                ? io.color.yellow(' (cron is not running)')
+                : '';
         io.print(`Scheduled sync of profile "${result.profile}" in ${where(result.scheduler)}${state}:`);
-        for (const line of jobLines(result.job, io)) io.print(line);
+        const stopped = { scheduler: result.schedulerRunning === false, profile: !result.profileExists };
+        for (const line of jobLines(result.job, io, stopped)) io.print(line);
         if (result.lastLogLine) io.print(`  ${'last log'.padEnd(10)}${result.lastLogLine}`);
       }
       if (result.otherProfiles.length > 0) {
