@@ -399,7 +399,10 @@ function buildProgram(context: CliContext, state: RunState): Command {
       '--snapshot <dir|id|latest>',
       'snapshot folder, snapshot id of the profile, or latest (default: latest)',
     )
-    .option('--format <format>', 'csv, json, ndjson, or html for licence-usage (default: csv)')
+    .option(
+      '--format <format>',
+      "csv, json, ndjson, or html for licence-usage (default: --output's extension, else csv)",
+    )
     .option('--fields <list>', 'comma-separated columns as dot paths, e.g. id,status,profile.email')
     .option('--where <expression>', 'keep rows matching, e.g. "user.status=ACTIVE and lastSignIn<90d"')
     .option('--output <file>', 'write to this file, whole or not at all (default: -, stdout)')
@@ -421,7 +424,7 @@ function buildProgram(context: CliContext, state: RunState): Command {
         'okta-connector export --view assignments --format ndjson | jq .',
         '',
         '# Seats to reclaim: the report, and the list of unused assignments',
-        'okta-connector export --view licence-usage --format html --output licences.html',
+        'okta-connector export --view licence-usage --output licences.html',
         'okta-connector export --view licence-usage --by user --active-days 60 --where \'lastSignIn<60d or lastSignIn=""\'',
       ]),
     )

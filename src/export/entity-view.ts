@@ -1,5 +1,6 @@
 import { ColumnCollector } from '../formats/column-collector.js';
 import { columnPlanFor, type EntityName } from '../inventory/entities.js';
+import { fieldReader } from './field-path.js';
 import { readEntityRows, writtenEntity } from './read-entity-rows.js';
 import type { ViewContext, ViewData } from './view.js';
 
@@ -11,7 +12,7 @@ import type { ViewContext, ViewData } from './view.js';
  */
 export function entityView(entity: EntityName, context: ViewContext): ViewData {
   const { snapshot } = context;
-  return {
+  const view: ViewData = {
     fixedColumns: false,
     async columns() {
       const entry = writtenEntity(snapshot, entity);
@@ -27,5 +28,28 @@ export function entityView(entity: EntityName, context: ViewContext): ViewData {
       return collector.columns().map((column) => column.name);
     },
     rows: () => readEntityRows(snapshot, entity),
+    /**
+     * A path is known when it is a column of the entity's CSV file, an object holding columns
+     * (`profile`), or inside one; from a JSON or NDJSON snapshot also when any row has it (fields that
+     * are no CSV column: `_links`, a device's `users`), which costs one more pass, only then.
+     */
+    async unknownFields(paths) {
+      const known = await view.columns();
+      const covered = (path: string) =>
+        known.some(
+          (column) => column === path || column.startsWith(`${path}.`) || path.startsWith(`${column}.`),
+        );
+      const pending = new Map(
+        paths.filter((path) => !covered(path)).map((path) => [path, fieldReader(path)]),
+      );
+      if (pending.size > 0 && writtenEntity(snapshot, entity)?.format !== 'csv') {
+        for await (const row of readEntityRows(snapshot, entity)) {
+          for (const [path, read] of pending) if (read(row) !== undefined) pending.delete(path);
+          if (pending.size === 0) break;
+        }
+      }
+      return { unknown: [...pending.keys()], known };
+    },
   };
+  return view;
 }

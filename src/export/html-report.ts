@@ -29,9 +29,12 @@ function cellText(value: unknown): string {
 const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
 
 const STYLE = `
-:root { --used: #2f6f3e; --unused: #d9822b; --spare: #d5d9de; --line: #c8ccd0; --muted: #5b6168; }
+:root { --used: #2f6f3e; --unused: #d9822b; --spare: #d5d9de; --over: #c62828; --line: #c8ccd0; --muted: #5b6168; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; color: #1d2125; margin: 24px; }
+main { display: flex; flex-direction: column; }
+main > * { min-width: 0; }
+.first { order: -1; }
 h1 { font-size: 20px; margin: 0 0 4px; }
 h2 { font-size: 16px; margin: 28px 0 8px; }
 p.meta { color: var(--muted); margin: 0 0 4px; }
@@ -39,18 +42,30 @@ dl.totals { display: flex; flex-wrap: wrap; gap: 8px 28px; margin: 16px 0; }
 dl.totals div { min-width: 120px; }
 dl.totals dt { color: var(--muted); font-size: 12px; }
 dl.totals dd { margin: 0; font-size: 20px; font-weight: 600; }
-.legend { display: flex; gap: 18px; font-size: 12px; color: var(--muted); margin: 4px 0 8px; }
+dl.totals div.over dd, dl.totals div.over dt { color: var(--over); }
+.alert { border: 2px solid var(--over); border-left-width: 8px; background: #fdecea; padding: 10px 14px; margin: 16px 0; }
+.alert h2 { color: var(--over); margin: 0 0 6px; }
+.alert ul { margin: 0; padding-inline-start: 20px; }
+.alert strong { color: var(--over); }
+.note { color: var(--muted); font-size: 12px; margin: 4px 0 8px; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px 18px; font-size: 12px; color: var(--muted); margin: 4px 0 8px; }
 .legend span::before { content: ""; display: inline-block; width: 10px; height: 10px; margin-right: 6px; vertical-align: -1px; background: var(--c); }
+.legend span.seat::before { width: 3px; height: 14px; vertical-align: -3px; }
 svg.chart { display: block; max-width: 100%; height: auto; }
 svg.chart text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; fill: #1d2125; }
 svg.chart .used { fill: var(--used); } svg.chart .unused { fill: var(--unused); } svg.chart .spare { fill: var(--spare); }
+svg.chart .over { fill: var(--over); } svg.chart .seat { fill: #1d2125; } svg.chart .frame { fill: none; stroke: var(--line); }
+svg.chart text.over { fill: var(--over); font-weight: 700; } svg.chart text.none { fill: var(--muted); font-style: italic; }
 div.table { overflow-x: auto; }
-table { border-collapse: collapse; min-width: 100%; font-size: 13px; }
-th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: start; vertical-align: top; white-space: pre-wrap; overflow-wrap: break-word; max-width: 28em; unicode-bidi: plaintext; }
-th { position: sticky; top: 0; background: #f3f5f7; cursor: pointer; user-select: none; white-space: nowrap; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: start; vertical-align: top; white-space: pre-wrap; overflow-wrap: break-word; max-width: 24em; unicode-bidi: plaintext; }
+th { position: sticky; top: 0; background: #f3f5f7; cursor: pointer; user-select: none; white-space: normal; overflow-wrap: normal; font-weight: 600; min-width: 4.5em; }
 th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]::after { content: " ▼"; }
-td.n { text-align: end; font-variant-numeric: tabular-nums; }
+td.n { text-align: end; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.d { white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.over { color: var(--over); font-weight: 700; }
 tbody tr:nth-child(even) { background: #fafbfc; }
+tbody tr.over { background: #fdecea; }
 footer { margin-top: 24px; color: var(--muted); font-size: 12px; }
 @media print {
   @page { size: A4 landscape; margin: 10mm; }
@@ -103,25 +118,46 @@ export interface HtmlReportHeading {
   meta: string[];
 }
 
+/** How the report's table shows its columns. */
+export interface HtmlTableOptions {
+  /** The heading a person reads for a column; its data name stays in the heading's tooltip. */
+  heading?: (column: string) => string;
+  /** Marks a row (and its cells of `overColumn`) as over-allocated. */
+  isOver?: (row: Row) => boolean;
+  /** The column whose cell is shown in the over-allocated style. */
+  overColumn?: string;
+}
+
+const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/;
+
 /**
  * Writes a self-contained HTML report: inline CSS and a small inline script, no external resource
  * (the page's content security policy forbids every fetch), every value escaped, `dir="auto"` and
  * `unicode-bidi: plaintext` so right-to-left labels read correctly, and print CSS. The table streams
- * row by row, so a report of many rows never sits in memory.
+ * row by row, so a report of many rows never sits in memory; what is known only at the end (a
+ * summary) is written after the table and shown above it (`class="first"`, CSS order).
  */
 export class HtmlReportWriter {
   readonly #sink: OutputSink;
   readonly #columns: OutputColumn[];
+  readonly #options: HtmlTableOptions;
 
-  constructor(sink: OutputSink, columns: OutputColumn[]) {
+  constructor(sink: OutputSink, columns: OutputColumn[], options: HtmlTableOptions = {}) {
     this.#sink = sink;
     this.#columns = columns;
+    this.#options = options;
   }
 
   /** The document head, the title block, then `before` (totals, chart), then the table head. */
   async start(heading: HtmlReportHeading, before = ''): Promise<void> {
     const meta = heading.meta.map((line) => `<p class="meta" dir="auto">${escapeHtml(line)}</p>`).join('\n');
-    const head = this.#columns.map((column) => `<th scope="col">${escapeHtml(column.name)}</th>`).join('');
+    const name = this.#options.heading ?? ((column: string) => column);
+    const head = this.#columns
+      .map(
+        (column) =>
+          `<th scope="col" title="${escapeHtml(column.name)}">${escapeHtml(name(column.name))}</th>`,
+      )
+      .join('');
     await this.#sink.write(
       `<!DOCTYPE html>
 <html lang="en">
@@ -134,9 +170,13 @@ export class HtmlReportWriter {
 </style>
 </head>
 <body>
+<main>
+<header class="first">
 <h1 dir="auto">${escapeHtml(heading.title)}</h1>
 ${meta}
+</header>
 ${before}
+<section class="report-table">
 <h2>Table</h2>
 <p class="meta screen-only">Click a column heading to sort by it.</p>
 <div class="table"><table class="sortable">
@@ -147,20 +187,31 @@ ${before}
   }
 
   async write(row: Row): Promise<void> {
+    const over = this.#options.isOver?.(row) ?? false;
     const cells = this.#columns.map((column) => {
       const value = column.read(row);
+      const overCell = over && column.name === this.#options.overColumn ? ' over' : '';
       if (typeof value === 'number')
-        return `<td class="n" data-v="${value}">${escapeHtml(value.toLocaleString('en-US'))}</td>`;
+        return `<td class="n${overCell}" data-v="${value}">${escapeHtml(value.toLocaleString('en-US'))}</td>`;
+      if (typeof value === 'string') {
+        const instant = ISO_INSTANT.exec(value);
+        if (instant) {
+          return `<td class="d" data-v="${escapeHtml(value)}"><time datetime="${escapeHtml(value)}" title="${instant[1]} ${instant[2]} UTC">${instant[1]}</time></td>`;
+        }
+      }
       return `<td dir="auto">${escapeHtml(cellText(value))}</td>`;
     });
-    await this.#sink.write(`<tr>${cells.join('')}</tr>\n`);
+    await this.#sink.write(`<tr${over ? ' class="over"' : ''}>${cells.join('')}</tr>\n`);
   }
 
-  async end(footer: string): Promise<void> {
+  /** Closes the table; `summary` (HTML) is shown above everything but the title. */
+  async end(footer: string, summary = ''): Promise<void> {
     await this.#sink.write(
       `</tbody>
 </table></div>
-<footer>${escapeHtml(footer)}</footer>
+</section>
+${summary === '' ? '' : `<section class="first">${summary}</section>\n`}<footer>${escapeHtml(footer)}</footer>
+</main>
 <script>${SORT_SCRIPT}
 </script>
 </body>
@@ -170,47 +221,77 @@ ${before}
   }
 }
 
-/** One app's bar: seats in use, assigned but unused, and bought but unassigned. */
+/** One app's bar in the seat chart. */
 export interface SeatBar {
   label: string;
-  used: number;
-  unused: number;
-  /** Seats bought (`licensing.seatCount`) and not assigned to anyone; 0 without a seat count. */
-  spare: number;
+  /** Seats bought (`licensing.seatCount`); null when Okta does not know. */
+  seats: number | null;
+  assigned: number;
+  /** Assigned users active within the report's days. */
+  active: number;
 }
 
 /** Cuts a label for the chart (the full text is in the bar's tooltip and in the table). */
-function shortLabel(label: string, max = 38): string {
+function shortLabel(label: string, max = 36): string {
   const flat = label.replace(/\s+/g, ' ');
   const chars = Array.from(flat);
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-/** A horizontal stacked bar chart as inline SVG, one bar per app, scaled to the largest bar. */
-export function seatChartSvg(bars: SeatBar[]): string {
-  const labelWidth = 280;
-  const barWidth = 520;
-  const numberWidth = 150;
-  const rowHeight = 22;
+const count = (value: number) => value.toLocaleString('en-US');
+
+/**
+ * A horizontal bar chart as inline SVG, one bar per app, in the order given. Each bar has its own
+ * scale: its full length is the larger of seats bought and users assigned, so an app of 3 users reads
+ * as well as one of 100,000 beside it (one linear scale would crush the small ones to slivers); the
+ * figures beside each bar give the sizes. Segments: active, assigned but not active, seats bought but
+ * not assigned; a black mark where the bought seats end, and a red band with the number where more
+ * users are assigned than seats were bought. An app nobody is assigned to says so.
+ */
+export function seatChartSvg(bars: SeatBar[], activeDays: number): string {
+  const labelWidth = 250;
+  const barWidth = 480;
+  const numberWidth = 470;
+  const rowHeight = 26;
   const top = 4;
   const width = labelWidth + barWidth + numberWidth;
   const height = top + bars.length * rowHeight + 4;
-  const largest = Math.max(1, ...bars.map((bar) => bar.used + bar.unused + bar.spare));
-  const scale = (count: number) => (count * barWidth) / largest;
   const rows = bars.map((bar, index) => {
     const y = top + index * rowHeight;
-    const used = scale(bar.used);
-    const unused = scale(bar.unused);
-    const spare = scale(bar.spare);
-    const total = bar.used + bar.unused + bar.spare;
-    const title = `${bar.label}: ${bar.used} used, ${bar.unused} assigned but unused${bar.spare > 0 ? `, ${bar.spare} unassigned seats` : ''}`;
-    const rect = (x: number, w: number, kind: string) =>
+    const textY = y + rowHeight / 2 + 4;
+    const full = Math.max(bar.seats ?? 0, bar.assigned);
+    const scale = (value: number) => (full > 0 ? (value * barWidth) / full : 0);
+    const over = bar.seats !== null && bar.assigned > bar.seats ? bar.assigned - bar.seats : 0;
+    const unassigned = bar.seats !== null && bar.seats > bar.assigned ? bar.seats - bar.assigned : 0;
+    const notActive = bar.assigned - bar.active;
+    const rect = (x: number, w: number, kind: string, y0 = y + 4, h = rowHeight - 10) =>
       w > 0
-        ? `<rect class="${kind}" x="${(labelWidth + x).toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowHeight - 6}"/>`
+        ? `<rect class="${kind}" x="${(labelWidth + x).toFixed(1)}" y="${y0}" width="${Math.max(w, 1.5).toFixed(1)}" height="${h}"/>`
         : '';
-    return `<g><title>${escapeHtml(title)}</title><text x="${labelWidth - 8}" y="${y + rowHeight / 2 + 4}" text-anchor="end">${escapeHtml(shortLabel(bar.label))}</text>${rect(0, used, 'used')}${rect(used, unused, 'unused')}${rect(used + unused, spare, 'spare')}<text x="${labelWidth + barWidth + 8}" y="${y + rowHeight / 2 + 4}">${bar.used.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}</text></g>`;
+    const parts = [
+      `<rect class="frame" x="${labelWidth}" y="${y + 4}" width="${barWidth}" height="${rowHeight - 10}"/>`,
+      rect(0, scale(bar.active), 'used'),
+      rect(scale(bar.active), scale(notActive), 'unused'),
+      rect(scale(bar.assigned), scale(unassigned), 'spare'),
+      over > 0 ? rect(scale(bar.seats!), scale(over), 'over', y + rowHeight - 7, 4) : '',
+      bar.seats !== null && bar.seats > 0 && full > 0
+        ? `<rect class="seat" x="${(labelWidth + scale(bar.seats) - 1).toFixed(1)}" y="${y + 1}" width="2" height="${rowHeight - 3}"/>`
+        : '',
+    ];
+    const seatsText =
+      bar.seats === null ? 'seats unknown' : `${count(bar.seats)} ${bar.seats === 1 ? 'seat' : 'seats'}`;
+    let figures: string;
+    if (bar.assigned === 0) {
+      figures = `nobody assigned${bar.seats === null ? '' : ` · ${seatsText} bought`}`;
+    } else {
+      figures = `${count(bar.active)} active of ${count(bar.assigned)} assigned · ${seatsText}`;
+      if (over > 0) figures += ` · <tspan class="over">${count(over)} over-allocated</tspan>`;
+      else if (unassigned > 0) figures += ` · ${count(unassigned)} not assigned`;
+    }
+    const title = `${bar.label}: ${count(bar.active)} active within ${activeDays} days, ${count(notActive)} assigned but not active, ${count(bar.assigned)} assigned, ${seatsText}${over > 0 ? `, ${count(over)} more assigned than seats bought` : ''}${unassigned > 0 ? `, ${count(unassigned)} seats not assigned` : ''}`;
+    return `<g${over > 0 ? ' class="over"' : ''}><title>${escapeHtml(title)}</title><text x="${labelWidth - 8}" y="${textY}" text-anchor="end"${over > 0 ? ' class="over"' : ''}>${escapeHtml(shortLabel(bar.label))}</text>${parts.join('')}<text x="${labelWidth + barWidth + 10}" y="${textY}"${bar.assigned === 0 ? ' class="none"' : ''}>${figures}</text></g>`;
   });
-  return `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Seats used and unused per app">
+  return `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Seats and users per app">
 ${rows.join('\n')}
 </svg>`;
 }

@@ -15,6 +15,8 @@ export const LICENCE_USAGE_COLUMNS = [
   'app.signOnMode',
   'seatCount',
   'assignedUsers',
+  'seatsOverAllocated',
+  'seatsUnassigned',
   'activeUsers',
   'active30d',
   'active90d',
@@ -66,8 +68,9 @@ function requireEntities(context: ViewContext, entities: string[]): void {
 }
 
 /**
- * `licence-usage`: per app, how many assigned users use it, so a licence manager sees the seats to
- * reclaim. "Active" means a sign-in to the app within `activeDays` days before the snapshot started
+ * `licence-usage`: per app, seats bought against users assigned (over-allocated: more assigned than
+ * bought; unassigned: bought, nobody has them) and how many assigned users use it, so a licence
+ * manager sees the seats to buy and the assignments to reclaim. "Active" means a sign-in to the app within `activeDays` days before the snapshot started
  * (`lastSignIn >= startedAt - activeDays`); app_usage covers the 90 days before the snapshot, so a user
  * with no app_usage row has not signed in to the app for at least 90 days ("never signed in" here).
  *
@@ -135,6 +138,8 @@ function perAppView(context: ViewContext): ViewData {
           'app.signOnMode': details.signOnMode,
           seatCount: details.seatCount,
           assignedUsers: assigned,
+          seatsOverAllocated: details.seatCount === null ? null : Math.max(0, assigned - details.seatCount),
+          seatsUnassigned: details.seatCount === null ? null : Math.max(0, details.seatCount - assigned),
           activeUsers: active,
           active30d: counts[ACTIVE30]!,
           active90d: counts[ACTIVE90]!,

@@ -21,6 +21,11 @@ export interface ViewData {
   columns(): Promise<string[]>;
   /** Streams the rows; each call starts a new pass. */
   rows(): AsyncIterable<Row>;
+  /**
+   * Raw entities: which of `paths` the entity does not have (no column of its CSV file, nor a value in
+   * any row), and the names to suggest instead. Views with fixed columns check against `columns`.
+   */
+  unknownFields?(paths: readonly string[]): Promise<{ unknown: string[]; known: string[] }>;
 }
 
 export const DAY_MS = 86_400_000;

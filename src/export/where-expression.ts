@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { type FieldReader, fieldReader, isFieldPath } from './field-path.js';
+import { nearestNames } from './nearest-names.js';
 
 /**
  * The `--where` language: comparisons on dot paths joined with `and`, `or`, `not` and parentheses.
@@ -161,10 +162,12 @@ export function compileWhere(expression: string, options: CompileWhereOptions): 
   const end = peek();
   if (end.kind !== 'end') fail('expected "and", "or" or the end', end);
   if (unknown) {
+    const near = nearestNames(unknown.text, options.knownFields!);
+    const guess = near.length > 0 ? `Did you mean ${near.map((name) => `"${name}"`).join(' or ')}? ` : '';
     fail(
       `unknown field "${unknown.text}"`,
       unknown,
-      `Fields of this view: ${options.knownFields!.join(', ')}.`,
+      `${guess}Fields of this view: ${options.knownFields!.join(', ')}.`,
     );
   }
   return { test, fields };

@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
@@ -117,8 +117,10 @@ describe('export command', () => {
     expect(html.match(/<script/g)).toHaveLength(1);
     expect(html).toContain('@media print');
     expect(html).toMatch(/<svg class="chart"[^>]*>[\s\S]*<rect class="used"/);
-    // The numbers: a1 has 3 assigned, 1 active (u1), 1 suspended, 1 deprovisioned, 10 seats.
-    expect(html).toMatch(/<td class="n" data-v="3">3<\/td><td class="n" data-v="1">1<\/td>/);
+    // The numbers: a1 has 10 seats, 3 assigned (none over, 7 seats not assigned), 1 active (u1).
+    expect(html).toContain(
+      '<td class="n" data-v="10">10</td><td class="n" data-v="3">3</td><td class="n" data-v="0">0</td><td class="n" data-v="7">7</td><td class="n" data-v="1">1</td>',
+    );
   });
 
   it('the sample org HTML report escapes its tricky labels too', async () => {
@@ -245,6 +247,63 @@ describe('export command', () => {
     const error = await runExport({ outputDir: sample.outputDirs.json, view: 'users' }, json).catch((e) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect(error.hint).toMatch(/--output <file>/);
+  });
+
+  it('an unknown --fields or --where field exits 2 naming the nearest known ones', async () => {
+    const refused = async (options: Record<string, unknown>) => {
+      const error = await runExport({ outputDir: sample.outputDirs.json, ...options }).catch((e) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error.exitCode).toBe(2);
+      return error as UsageError;
+    };
+    const typo = await refused({ view: 'users', fields: 'id,profile.emial' });
+    expect(typo.message).toBe('--fields: users has no field "profile.emial".');
+    expect(typo.hint).toMatch(/^"profile\.emial": did you mean "profile\.email"\?/);
+    const where = await refused({ view: 'users', where: 'statuss=ACTIVE' });
+    expect(where.message).toBe('--where: users has no field "statuss".');
+    expect(where.hint).toMatch(/did you mean "status"/);
+    const both = await refused({ view: 'groups', fields: 'id,profile.nmae', where: 'tpye=OKTA_GROUP' });
+    expect(both.message).toBe('--fields and --where: groups has no field "profile.nmae", "tpye".');
+    expect(both.hint).toMatch(
+      /"profile\.nmae": did you mean "profile\.name"\?.*"tpye": did you mean "type"\?/,
+    );
+    const joined = await refused({ view: 'assignments', fields: 'user.login,app.lable' });
+    expect(joined.hint).toMatch(/did you mean "app\.label"/);
+    const joinedWhere = await refused({ view: 'assignments', where: 'user.statu=ACTIVE' });
+    expect(joinedWhere.hint).toMatch(/Did you mean "user\.status"/);
+    // Known: a column, an object holding columns, a field inside a list column, one no CSV has.
+    const { result } = await runExport({
+      outputDir: sample.outputDirs.json,
+      view: 'users',
+      format: 'json',
+      fields: 'id,profile,credentials.provider.type,credentials.password',
+    });
+    expect(result.rows).toBeGreaterThan(0);
+  });
+
+  it('--output infers the format from its extension, and refuses a --format that contradicts it', async () => {
+    const dir = join(sample.root, 'by-extension');
+    await mkdir(dir, { recursive: true });
+    const html = join(dir, 'report.html');
+    const { result } = await runExport({ outputDir: hostileDir, view: 'licence-usage', output: html });
+    expect(result.format).toBe('html');
+    expect((await readFile(html, 'utf8')).startsWith('<!DOCTYPE html>')).toBe(true);
+    const json = join(dir, 'apps.json');
+    await runExport({ outputDir: hostileDir, view: 'apps', output: json });
+    expect(Array.isArray(JSON.parse(await readFile(json, 'utf8')))).toBe(true);
+    const ndjson = await runExport({ outputDir: hostileDir, view: 'apps', output: join(dir, 'apps.jsonl') });
+    expect(ndjson.result.format).toBe('ndjson');
+    const other = await runExport({ outputDir: hostileDir, view: 'apps', output: join(dir, 'apps.txt') });
+    expect(other.result.format).toBe('csv');
+    const error = await runExport({
+      outputDir: hostileDir,
+      view: 'licence-usage',
+      format: 'csv',
+      output: join(dir, 'x.html'),
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toMatch(/names a \.html file, but --format is csv/);
+    await expect(readFile(join(dir, 'x.html'))).rejects.toThrow(/ENOENT/);
   });
 
   it('names the snapshot by id or path, and uses latest by default', async () => {

@@ -93,6 +93,8 @@ export function expectedLicenceUsage(org: SampleOrg, assignments: Row[], activeD
       'app.signOnMode': app.signOnMode,
       seatCount,
       assignedUsers: mine.length,
+      seatsOverAllocated: seatCount === null ? null : Math.max(0, mine.length - seatCount),
+      seatsUnassigned: seatCount === null ? null : Math.max(0, seatCount - mine.length),
       activeUsers: active.length,
       active30d: mine.filter((row) => (row.signIns30d as number) > 0).length,
       active90d: mine.filter((row) => (row.signIns90d as number) > 0).length,

@@ -2,8 +2,18 @@ import { resolveUserPath } from '../../config/paths.js';
 import { resolveSettings } from '../../config/resolve.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { type FieldReader, fieldReader, parseFieldList } from '../../export/field-path.js';
-import { escapeHtml, HtmlReportWriter, type SeatBar, seatChartSvg } from '../../export/html-report.js';
+import { HtmlReportWriter } from '../../export/html-report.js';
+import {
+  appReportIntro,
+  isOverAllocated,
+  REPORT_USER_COLUMNS,
+  reportAppColumns,
+  reportHeading,
+  reportOrder,
+  UnusedAssignmentSummary,
+} from '../../export/licence-report.js';
 import { MAX_ACTIVE_DAYS } from '../../export/licence-usage-view.js';
+import { nearestNames } from '../../export/nearest-names.js';
 import { type OpenedSnapshot, openSnapshot } from '../../export/open-snapshot.js';
 import { type OutputSink, openFileSink, openStreamSink } from '../../export/output-sink.js';
 import { createRowWriter, type OutputColumn } from '../../export/row-writer.js';
@@ -79,6 +89,33 @@ function parseChoice<T extends string>(
   throw new UsageError(`${flag} takes one of ${choices.join(', ')}; got "${value}".`);
 }
 
+/** The format an `--output` file's name asks for (`.csv`, `.json`, `.ndjson`/`.jsonl`, `.html`/`.htm`). */
+const FORMAT_OF_EXTENSION: Record<string, ExportFormat> = {
+  csv: 'csv',
+  json: 'json',
+  ndjson: 'ndjson',
+  jsonl: 'ndjson',
+  html: 'html',
+  htm: 'html',
+};
+
+/**
+ * `--format`, else the one `--output`'s extension names, else csv. A `--format` that contradicts the
+ * file's extension (`--format csv --output x.html`) is refused rather than writing CSV into x.html.
+ */
+function outputFormat(flag: string | undefined, output: string | undefined): ExportFormat {
+  const extension = output?.match(/\.([A-Za-z]+)$/)?.[1]?.toLowerCase();
+  const implied = extension === undefined ? undefined : FORMAT_OF_EXTENSION[extension];
+  if (flag === undefined) return implied ?? 'csv';
+  const format = parseChoice(flag, EXPORT_FORMATS, '--format', 'csv');
+  if (implied !== undefined && implied !== format) {
+    throw new UsageError(`--output ${output} names a .${extension} file, but --format is ${format}.`, {
+      hint: `Leave --format out (the extension says ${implied}), or name the file with .${format === 'ndjson' ? 'ndjson' : format}.`,
+    });
+  }
+  return format;
+}
+
 function parseActiveDays(value: string | undefined): number {
   if (value === undefined) return 30;
   const days = Number(value);
@@ -105,7 +142,8 @@ export async function exportSnapshot(options: ExportOptions, io: Io): Promise<Ex
     throw new UsageError(`Unknown view "${options.view}".`, { hint: `Views: ${EXPORT_VIEWS.join(', ')}.` });
   }
   const isLicence = viewName === 'licence-usage';
-  const format = parseChoice(options.format, EXPORT_FORMATS, '--format', 'csv');
+  const toStdout = options.output === undefined || options.output === '-';
+  const format = outputFormat(options.format, toStdout ? undefined : options.output);
   if (format === 'html' && !isLicence) {
     throw new UsageError('--format html is the licence-usage report only.', {
       hint: 'Use csv, json or ndjson for other views.',
@@ -117,7 +155,6 @@ export async function exportSnapshot(options: ExportOptions, io: Io): Promise<Ex
   const activeDays = parseActiveDays(options.activeDays);
   const by = parseChoice(options.by, ['app', 'user'] as const, '--by', 'app');
   const fields = options.fields === undefined ? undefined : parseFieldList(options.fields);
-  const toStdout = options.output === undefined || options.output === '-';
   if (toStdout && io.json) {
     throw new UsageError('--json prints a summary on stdout, where this export would go too.', {
       hint: 'Add --output <file> to use --json, or leave --json out.',
@@ -158,15 +195,12 @@ export async function exportSnapshot(options: ExportOptions, io: Io): Promise<Ex
           now: snapshot.startedAt,
           knownFields: view.fixedColumns ? defaults : undefined,
         });
-  if (fields && view.fixedColumns) {
-    const unknown = fields.filter((field) => !defaults.includes(field));
-    if (unknown.length > 0) {
-      warn(
-        `--fields: ${viewName} has no ${unknown.map((field) => `"${field}"`).join(', ')}; ${unknown.length === 1 ? 'its column is' : 'their columns are'} empty. Its fields: ${defaults.join(', ')}.`,
-      );
-    }
-  }
-  const names = fields ?? defaults;
+  await refuseUnknownFields(view, viewName, defaults, {
+    '--fields': fields ?? [],
+    '--where': where?.fields ?? [],
+  });
+  const reportColumns = by === 'user' ? [...REPORT_USER_COLUMNS] : reportAppColumns(activeDays);
+  const names = fields ?? (format === 'html' ? reportColumns : defaults);
   const columns: OutputColumn[] = names.map((name) => ({ name, read: fieldReader(name) }));
 
   const sink = toStdout ? openStreamSink(io.stdout) : openFileSink(outputPath);
@@ -218,6 +252,39 @@ export async function exportSnapshot(options: ExportOptions, io: Io): Promise<Ex
   };
 }
 
+/**
+ * `--fields` and `--where` paths the view does not have are a usage error (exit 2) naming the nearest
+ * known ones: an import pipeline must not get an empty column or no rows with only a warning.
+ */
+async function refuseUnknownFields(
+  view: ViewData,
+  viewName: string,
+  columns: string[],
+  byFlag: Record<'--fields' | '--where', readonly string[]>,
+): Promise<void> {
+  const paths = [...new Set([...byFlag['--fields'], ...byFlag['--where']])];
+  if (paths.length === 0) return;
+  const { unknown, known } = view.unknownFields
+    ? await view.unknownFields(paths)
+    : { unknown: paths.filter((path) => !columns.includes(path)), known: columns };
+  if (unknown.length === 0) return;
+  const flags = (Object.keys(byFlag) as (keyof typeof byFlag)[]).filter((flag) =>
+    byFlag[flag].some((path) => unknown.includes(path)),
+  );
+  const hints = unknown.map((path) => {
+    const near = nearestNames(path, known);
+    return near.length > 0
+      ? `"${path}": did you mean ${near.map((name) => `"${name}"`).join(' or ')}?`
+      : `"${path}": no known field is close.`;
+  });
+  const list =
+    known.length > 30 ? `${known.slice(0, 30).join(', ')}, … (${known.length} in all)` : known.join(', ');
+  throw new UsageError(
+    `${flags.join(' and ')}: ${viewName} has no field ${unknown.map((path) => `"${path}"`).join(', ')}.`,
+    { hint: `${hints.join(' ')} Fields of ${viewName}: ${list}.` },
+  );
+}
+
 /** Remembers which field paths had a value in at least one row (raw entities, for one warning each). */
 class FieldPresence {
   readonly #pending: Map<string, FieldReader>;
@@ -267,25 +334,35 @@ function interrupted(): InterruptedError {
   });
 }
 
-/** The licence-usage report: totals and a seat chart (per app), then the sortable table. */
+/** The licence-usage report: over-allocation, totals and a seat chart (per app), then the sortable table. */
 async function writeHtml(
   run: Run & { by: 'app' | 'user'; activeDays: number; whereText: string | undefined },
 ): Promise<{ read: number; written: number; stoppedEarly: boolean }> {
   const { snapshot, activeDays } = run;
   const manifest = snapshot.manifest;
-  const cutoff = new Date(snapshot.startedAt - activeDays * DAY_MS).toISOString();
+  const cutoff = readableInstant(snapshot.startedAt - activeDays * DAY_MS);
   const meta = [
-    `Snapshot ${snapshot.id} of ${manifest.org} (profile ${manifest.profile}), taken ${manifest.startedAt}${manifest.status === 'partial' ? ' — PARTIAL snapshot' : ''}.`,
-    `Active: a sign-in to the app within ${activeDays} days before the snapshot (since ${cutoff}). Sign-in data covers the 90 days before the snapshot; "never" means no sign-in in those 90 days.`,
+    `Snapshot ${snapshot.id} of ${manifest.org} (profile ${manifest.profile}), taken ${readableInstant(Date.parse(manifest.startedAt))}${manifest.status === 'partial' ? ' — PARTIAL snapshot' : ''}.`,
+    `Active: a sign-in to the app within ${activeDays} days before the snapshot (since ${cutoff}). Unused: assigned, but not active. Sign-in data covers the 90 days before the snapshot; "never signed in" means no sign-in in those 90 days.`,
     ...(run.whereText === undefined ? [] : [`Filter: ${run.whereText}`]),
   ];
   const footer = `okta-connector ${VERSION} export --view licence-usage${run.by === 'user' ? ' --by user' : ''}`;
-  const writer = new HtmlReportWriter(run.sink, run.columns);
+  const writer = new HtmlReportWriter(run.sink, run.columns, {
+    heading: (column) => reportHeading(column, activeDays),
+    ...(run.by === 'app' ? { isOver: isOverAllocated, overColumn: 'seatsOverAllocated' } : {}),
+  });
 
   if (run.by === 'user') {
+    const summary = new UnusedAssignmentSummary();
     await writer.start({ title: `Unused app assignments — ${hostOf(manifest.org)}`, meta });
-    const counts = await pump({ ...run, write: (row) => writer.write(row) });
-    if (!counts.stoppedEarly) await writer.end(footer);
+    const counts = await pump({
+      ...run,
+      write: (row) => {
+        summary.observe(row);
+        return writer.write(row);
+      },
+    });
+    if (!counts.stoppedEarly) await writer.end(footer, summary.html(activeDays));
     return counts;
   }
 
@@ -297,45 +374,23 @@ async function writeHtml(
       rows.push(row);
     },
   });
-  const number = (row: Row, key: string) => (typeof row[key] === 'number' ? (row[key] as number) : 0);
-  const bars: SeatBar[] = rows
-    .map((row) => {
-      const assigned = number(row, 'assignedUsers');
-      const used = number(row, 'activeUsers');
-      const seats = typeof row.seatCount === 'number' ? row.seatCount : assigned;
-      return {
-        label: String(row['app.label'] ?? row['app.id'] ?? ''),
-        used,
-        unused: assigned - used,
-        spare: Math.max(0, seats - assigned),
-      };
-    })
-    .filter((bar) => bar.used + bar.unused + bar.spare > 0)
-    .sort((a, b) => b.unused + b.spare - (a.unused + a.spare) || (a.label < b.label ? -1 : 1));
-  const sum = (key: string) => rows.reduce((total, row) => total + number(row, key), 0);
-  const totals: [string, number][] = [
-    ['Apps', rows.length],
-    ['Assigned users (user × app)', sum('assignedUsers')],
-    [`Active within ${activeDays} days`, sum('activeUsers')],
-    ['Unused (reclaimable)', sum('unusedUsers')],
-    ['Never signed in (90 days)', sum('neverSignedIn')],
-    ['Seats bought (where known)', sum('seatCount')],
-  ];
-  const before = `<dl class="totals">${totals
-    .map(
-      ([label, value]) => `<div><dt>${escapeHtml(label)}</dt><dd>${value.toLocaleString('en-US')}</dd></div>`,
-    )
-    .join('')}</dl>
-<h2>Seats per app, most unused first</h2>
-<div class="legend"><span style="--c: var(--used)">in use (active)</span><span style="--c: var(--unused)">assigned, unused</span><span style="--c: var(--spare)">bought, unassigned</span></div>
-${seatChartSvg(bars)}`;
-  await writer.start({ title: `Licence usage — ${hostOf(manifest.org)}`, meta }, before);
-  for (const row of rows) {
+  const ordered = reportOrder(rows);
+  await writer.start(
+    { title: `Licence usage — ${hostOf(manifest.org)}`, meta },
+    appReportIntro(ordered, activeDays),
+  );
+  for (const row of ordered) {
     if (run.sink.closed) return { ...counts, stoppedEarly: true };
     await writer.write(row);
   }
   await writer.end(footer);
   return { ...counts, stoppedEarly: run.sink.closed };
+}
+
+/** `2026-11-01 12:00 UTC`: an instant as a person reads it. */
+function readableInstant(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
 function hostOf(org: string): string {
