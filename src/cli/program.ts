@@ -291,6 +291,7 @@ function buildProgram(context: CliContext, state: RunState): Command {
     .option('--proxy <url>', 'HTTP(S) proxy, e.g. http://proxy:3128 (default: HTTPS_PROXY, then the profile)')
     .option('--ca-file <pem>', "PEM file of extra CA certificates (a TLS-inspecting proxy's root)")
     .option('--output-dir <dir>', 'check this output directory instead of the configured one')
+    .option('--demo', `check the built-in sample org (what sync --demo reads) and ./${DEMO_OUTPUT_DIR}/`)
     .addHelpText(
       'after',
       examples([
@@ -380,7 +381,12 @@ function buildProgram(context: CliContext, state: RunState): Command {
             { ...options, env: context.env, cwd: context.cwd, signal: controller.signal },
             io,
           );
-          return { json: result, human: () => renderSyncResult(result, io), exitCode: result.exitCode };
+          return {
+            json: result,
+            human: () =>
+              renderSyncResult(result, io, { demo: options.demo === true, outputDir: options.outputDir }),
+            exitCode: result.exitCode,
+          };
         } finally {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
@@ -407,6 +413,10 @@ function buildProgram(context: CliContext, state: RunState): Command {
     .option('--where <expression>', 'keep rows matching, e.g. "user.status=ACTIVE and lastSignIn<90d"')
     .option('--output <file>', 'write to this file, whole or not at all (default: -, stdout)')
     .option('--output-dir <dir>', "folder of the snapshots (default: the profile's, else ~/okta-inventory)")
+    .option(
+      '--demo',
+      `export what sync --demo wrote: the snapshots in ./${DEMO_OUTPUT_DIR}/ unless --output-dir`,
+    )
     .option('--active-days <n>', 'licence-usage: active means a sign-in within n days, 1 to 90 (default: 30)')
     .option('--by <app|user>', 'licence-usage: a row per app, or per user × unused app (default: app)')
     .option('--bom', 'CSV: start with a UTF-8 byte order mark (for Excel)')
@@ -441,6 +451,7 @@ function buildProgram(context: CliContext, state: RunState): Command {
         by?: string;
         bom?: boolean;
         formulaProtection?: boolean;
+        demo?: boolean;
       }>(context, state, async (options, io) => {
         // Loaded on use: export needs none of the Okta client, and sync none of the export views.
         const { exportSnapshot } = await import('../commands/export/index.js');
@@ -641,6 +652,7 @@ interface TestConnectionFlags {
   proxy?: string;
   caFile?: string;
   outputDir?: string;
+  demo?: boolean;
 }
 
 /**

@@ -45,6 +45,11 @@ export function readPath(record: unknown, path: string): unknown {
 export interface SampleOrgDataOptions {
   /** The clock (epoch ms). Generated timestamps lie before its value at creation. @default Date.now */
   now?: () => number;
+  /**
+   * The instant (epoch ms) the generated timestamps are anchored to, instead of the clock at creation:
+   * the same anchor gives the same data at any later time (the demo org across runs).
+   */
+  anchor?: number;
   /** The origin that `_links` point at. @default 'http://127.0.0.1' */
   origin?: string;
   /** @default 'idx' */
@@ -90,7 +95,7 @@ export class SampleOrgCore {
   ) {
     this.dims = SAMPLE_ORG_DIMENSIONS[size];
     this.now = options.now ?? Date.now;
-    this.t0 = seconds(this.now());
+    this.t0 = seconds(options.anchor ?? this.now());
     this.origin = options.origin ?? 'http://127.0.0.1';
     this.pipeline = options.pipeline ?? 'idx';
     this.roleAssigneesIncludeGroupHolders = options.roleAssigneesIncludeGroupHolders ?? false;

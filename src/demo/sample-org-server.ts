@@ -60,6 +60,8 @@ export interface SampleOrgOptions {
   faults?: FaultOptions;
   /** The server clock (epoch ms): timestamps, windows, `Date` headers, log queries. @default Date.now */
   now?: () => number;
+  /** What the generated timestamps lie before (see SampleOrgDataOptions.anchor). @default the clock at start */
+  anchor?: number;
   /** Path prefixes that answer 403 E0000006, to test partial runs (e.g. `/api/v1/iam`). */
   permissions?: { deny?: string[] };
   /** An OAuth 2.0 service app: the token endpoint, DPoP, scopes (SSWS keeps working beside it). */
@@ -103,6 +105,7 @@ export async function startSampleOrg(options: SampleOrgOptions = {}): Promise<Sa
   const token = options.token ?? DEFAULT_SAMPLE_ORG_TOKEN;
   const data = createSampleOrgInternals(options.size ?? 'tiny', seed, {
     now,
+    ...(options.anchor === undefined ? {} : { anchor: options.anchor }),
     pipeline: options.pipeline ?? 'idx',
     roleAssigneesIncludeGroupHolders: options.roleAssigneesIncludeGroupHolders ?? false,
     repeatRecords: options.repeatRecords ?? false,

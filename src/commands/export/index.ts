@@ -1,5 +1,6 @@
 import { resolveUserPath } from '../../config/paths.js';
 import { resolveSettings } from '../../config/resolve.js';
+import { DEMO_OUTPUT_DIR } from '../../demo/start-demo-org.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { type FieldReader, fieldReader, parseFieldList } from '../../export/field-path.js';
 import { HtmlReportWriter } from '../../export/html-report.js';
@@ -54,6 +55,8 @@ export interface ExportOptions {
   bom?: boolean | undefined;
   /** CSV: prefix cells starting with = + - @ TAB CR with '. @default true */
   formulaProtection?: boolean | undefined;
+  /** Read what `sync --demo` wrote: `./okta-inventory-demo` (relative to `cwd`) unless `outputDir`. */
+  demo?: boolean | undefined;
   /** Ctrl-C / SIGTERM: stop, remove the temporary file, leave any existing target untouched. */
   signal?: AbortSignal | undefined;
 }
@@ -168,12 +171,14 @@ export async function exportSnapshot(options: ExportOptions, io: Io): Promise<Ex
     warnings.push(message);
     io.logger.warn(message);
   };
-  const { outputDir } = resolveSettings({
-    profile: options.profile,
-    env: options.env,
-    cwd: options.cwd,
-    flags: { outputDir: options.outputDir },
-  });
+  const { outputDir } = options.demo
+    ? { outputDir: resolveUserPath(options.outputDir ?? DEMO_OUTPUT_DIR, options.env, options.cwd) }
+    : resolveSettings({
+        profile: options.profile,
+        env: options.env,
+        cwd: options.cwd,
+        flags: { outputDir: options.outputDir },
+      });
   const snapshot = await openSnapshot({
     snapshot: options.snapshot,
     outputDir,

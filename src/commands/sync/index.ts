@@ -12,6 +12,7 @@ import {
 import { resolveNetwork } from '../../config/network.js';
 import { resolveUserPath } from '../../config/paths.js';
 import { profileLoader, resolveOrgUrl, resolveSettings } from '../../config/resolve.js';
+import { DEMO_OUTPUT_DIR } from '../../demo/start-demo-org.js';
 import {
   type ConnectorError,
   ExitCode,
@@ -57,8 +58,7 @@ import { registerSecret } from '../../ui/redact.js';
 import { logRequests } from '../../ui/request-log.js';
 import { VERSION } from '../../version.js';
 
-/** Where `sync --demo` writes unless told otherwise (relative to the working directory). */
-export const DEMO_OUTPUT_DIR = 'okta-inventory-demo';
+export { DEMO_OUTPUT_DIR };
 
 /** The client id of the sample org's API Services app (`sync --demo --auth oauth`). */
 const DEMO_CLIENT_ID = '0oaDemoServiceApp0001';
@@ -266,28 +266,33 @@ interface Connection {
   stop?: () => Promise<void>;
 }
 
-async function connect(options: SyncOptions, io: Io): Promise<Connection> {
+async function connect(options: SyncOptions, io: Io, outputDir: string): Promise<Connection> {
   if (options.demo) {
     // Loaded only for --demo: the sample org is not part of a real run.
-    const { startSampleOrg } = await import('../../demo/index.js');
+    const { demoAnchor, demoPort, startDemoOrg } = await import('../../demo/start-demo-org.js');
     const oauth = options.auth !== undefined && parseAuthMode(options.auth, '--auth', true) === 'oauth';
     // An API Services app as Okta now creates them: private_key_jwt, DPoP required, with a nonce.
     const appKey = oauth ? generateSigningKey() : undefined;
-    const org = await startSampleOrg({
-      size: 'tiny',
-      rateLimits: { windowMs: 2_000 },
-      ...(appKey
-        ? {
-            oauth: {
-              clientId: DEMO_CLIENT_ID,
-              publicKeys: [appKey.publicJwk],
-              requireDpop: true,
-              dpopNonce: 'token',
-              tokenLifetimeSeconds: 300,
-            },
-          }
-        : {}),
-    });
+    const org = await startDemoOrg(
+      {
+        size: 'tiny',
+        rateLimits: { windowMs: 2_000 },
+        ...(appKey
+          ? {
+              oauth: {
+                clientId: DEMO_CLIENT_ID,
+                publicKeys: [appKey.publicJwk],
+                requireDpop: true,
+                dpopNonce: 'token',
+                tokenLifetimeSeconds: 300,
+              },
+            }
+          : {}),
+      },
+      (why) => io.logger.warn(why),
+      demoPort(options.env),
+      await demoAnchor(outputDir, true),
+    );
     try {
       registerSecret(org.token);
       let credentials: ResolvedCredentials = { kind: 'ssws', token: org.token, source: 'flag', notes: [] };
@@ -417,7 +422,7 @@ async function runSync(
     });
   }
 
-  const connection = await connect(options, io);
+  const connection = await connect(options, io, settings.outputDir);
   let snapshot: SnapshotHandle | undefined;
   let base: BaseWriter | undefined;
   // A spinner left running keeps the process alive: every way out stops it.
@@ -729,7 +734,11 @@ function interrupted(): InterruptedError {
 }
 
 /** The human summary: a table of entity, count and file, then the snapshot path. */
-export function renderSyncResult(result: SyncResult, io: Io): void {
+export function renderSyncResult(
+  result: SyncResult,
+  io: Io,
+  demo: { demo: boolean; outputDir?: string | undefined } = { demo: false },
+): void {
   const rows = result.entities.map((entry) => [
     entry.entity,
     entry.count === null ? '-' : formatCount(entry.count),
@@ -748,4 +757,17 @@ export function renderSyncResult(result: SyncResult, io: Io): void {
   for (const row of rows) io.print(line(row));
   io.print('');
   io.print(`Snapshot (${result.status}): ${result.snapshot.dir}`);
+  if (demo.demo) {
+    const from =
+      demo.outputDir === undefined ? '--demo' : `--demo --output-dir ${quoteForShell(demo.outputDir)}`;
+    io.print('');
+    io.print('Export it from this folder, e.g.:');
+    io.print(`  okta-connector export ${from} --view licence-usage --output licences.html`);
+    io.print(`  okta-connector export ${from} --view users --output users.csv`);
+  }
+}
+
+/** A word as sh reads it: unchanged when safe, else in single quotes. */
+function quoteForShell(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -6,6 +6,7 @@ import {
   resolveCredentials,
 } from '../../config/credentials.js';
 import { type ResolvedNetwork, resolveNetwork } from '../../config/network.js';
+import { resolveUserPath } from '../../config/paths.js';
 import {
   describeSource,
   profileLoader,
@@ -92,6 +93,8 @@ export interface TestConnectionOptions {
   caFile?: string | undefined;
   /** `--output-dir`: check this folder instead of the configured one. */
   outputDir?: string | undefined;
+  /** `--demo`: check the built-in sample org (what `sync --demo` reads) and `./okta-inventory-demo`. */
+  demo?: boolean | undefined;
   /** Clock in ms, for the clock-skew check and the System Log probe. @default Date.now */
   now?: () => number;
   /** Name resolution and TLS (tests point them at local servers). */
@@ -340,6 +343,7 @@ async function readTokenInput(io: Io): Promise<string> {
  * check: the report's `exitCode` says how it went (0 when only optional data is missing).
  */
 export async function testConnection(options: TestConnectionOptions, io: Io): Promise<TestConnectionReport> {
+  if (options.demo) return testDemoConnection(options, io);
   const now = options.now ?? Date.now;
   const { profile, env } = options;
   const tokenFlag = options.tokenStdin ? await readTokenInput(io) : undefined;
@@ -940,5 +944,52 @@ export function renderTestConnection(report: TestConnectionReport, io: Io): void
     );
   } else {
     io.print(io.color.green('All checks passed: ready to sync.'));
+  }
+}
+
+/**
+ * `--demo`: every check against the sample org `sync --demo` reads (started on its fixed port, with
+ * its token), and the demo's output folder (`./okta-inventory-demo` unless `--output-dir`). The
+ * profile, the environment's domain, token and proxy are not read, as with `sync --demo`.
+ */
+async function testDemoConnection(options: TestConnectionOptions, io: Io): Promise<TestConnectionReport> {
+  if (
+    options.domain !== undefined ||
+    options.tokenStdin ||
+    (options.auth !== undefined && options.auth !== 'token')
+  ) {
+    throw new UsageError('test-connection --demo checks the built-in sample org with its own token.', {
+      hint: 'Leave out --domain, --token-stdin and --auth, or leave out --demo to check a real org.',
+    });
+  }
+  // Loaded only for --demo: the sample org is not part of a real check.
+  const { DEMO_OUTPUT_DIR, demoAnchor, demoPort, startDemoOrg } = await import(
+    '../../demo/start-demo-org.js'
+  );
+  const outputDir = resolveUserPath(options.outputDir ?? DEMO_OUTPUT_DIR, options.env, options.cwd);
+  const org = await startDemoOrg({ size: 'tiny', rateLimits: { windowMs: 2_000 } }, (why) =>
+    io.logger.warn(why),
+  );
+  try {
+    registerSecret(org.token);
+    io.logger.info(`Started the sample org at ${org.url} (a simulated Okta org on this machine).`);
+    const env: Env = { OKTA_CLIENT_TOKEN: org.token };
+    for (const key of ['HOME', 'USERPROFILE', 'OKTA_CONNECTOR_CONFIG_DIR'] as const) {
+      if (options.env[key] !== undefined) env[key] = options.env[key];
+    }
+    return await testConnection(
+      {
+        ...options,
+        demo: false,
+        domain: org.url,
+        auth: 'token',
+        proxy: options.proxy,
+        env,
+        outputDir,
+      },
+      io,
+    );
+  } finally {
+    await org.stop();
   }
 }
