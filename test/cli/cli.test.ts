@@ -187,6 +187,8 @@ describe('help', () => {
                                 proxy's root)
         --output-dir <dir>      check this output directory instead of the configured
                                 one
+        --demo                  check the built-in sample org (what sync --demo reads)
+                                and ./okta-inventory-demo/
         -h, --help              show help
 
       Global Options:

@@ -28,6 +28,7 @@ import { ENTITY_NAMES, type EntityName, isEntityName } from '../../inventory/ent
 import { type EntityManifest, type Manifest, manifestTotals } from '../../inventory/manifest.js';
 import { profileDir } from '../../inventory/profile-dir.js';
 import { pruneSnapshots } from '../../inventory/prune-snapshots.js';
+import { readLatestSnapshot } from '../../inventory/read-latest-snapshot.js';
 import { loadSyncState, saveSyncState } from '../../inventory/sync-state.js';
 import { OktaClient, type RequestEvent } from '../../okta/client.js';
 import { fetchOktaOrganization } from '../../okta/diagnostics.js';
@@ -36,12 +37,7 @@ import type { OrgUrl } from '../../okta/org-url.js';
 import { parseOrgUrl } from '../../okta/org-url.js';
 import type { SchedulerEvent } from '../../okta/rate-limiter.js';
 import { generateSigningKey, parseSigningKey } from '../../okta/signing-key.js';
-import {
-  type CollectProgress,
-  type CollectResult,
-  collectInventory,
-  type IncrementalBase,
-} from '../../sync/collect-inventory.js';
+import { type CollectResult, collectInventory, type IncrementalBase } from '../../sync/collect-inventory.js';
 import { scopesForEntities } from '../../sync/entity-scopes.js';
 import { startHeapGovernor } from '../../sync/heap-governor.js';
 import {
@@ -56,6 +52,7 @@ import type { Env, Io } from '../../ui/io.js';
 import { readAllInput } from '../../ui/prompt.js';
 import { registerSecret } from '../../ui/redact.js';
 import { logRequests } from '../../ui/request-log.js';
+import { SyncProgress, type SyncProgressOptions } from '../../ui/sync-progress.js';
 import { VERSION } from '../../version.js';
 
 export { DEMO_OUTPUT_DIR };
@@ -107,6 +104,8 @@ export interface SyncOptions {
   signal?: AbortSignal | undefined;
   /** Clock (ms), for tests. @default Date.now */
   now?: () => number;
+  /** The progress lines' clock and period, for tests. @default the system clock, a line every 10 s */
+  progress?: Pick<SyncProgressOptions, 'clock' | 'heartbeatMs'> | undefined;
 }
 
 export interface SyncEntitySummary {
@@ -444,14 +443,17 @@ async function runSync(
     };
     const verbose = logRequests(io);
     const spinner = io.spinner('Connecting to Okta…');
-    stopSpinner = () => spinner.stop();
-    const counts = new Map<EntityName, CollectProgress>();
-    let waitNote = '';
-    const render = () => {
-      const parts = [...counts.values()].map(
-        (entry) => `${entry.entity} ${formatCount(entry.count)}${entry.state === 'done' ? ' ✓' : ''}`,
-      );
-      spinner.update(`Syncing: ${parts.join(' · ')}${waitNote}`);
+    const progress = new SyncProgress({
+      ...options.progress,
+      spinner: io.isTTY.stderr ? spinner : undefined,
+      line: io.isTTY.stderr ? undefined : (text) => io.logger.info(text),
+      logLine,
+      totals: await lastRunCounts(settings.outputDir, options.profile, connection.orgUrl.origin),
+    });
+    progress.start();
+    stopSpinner = () => {
+      progress.stop();
+      spinner.stop();
     };
     const client = new OktaClient({
       orgUrl: connection.orgUrl,
@@ -475,8 +477,7 @@ async function runSync(
       },
       onSchedulerEvent: (event: SchedulerEvent) => {
         if (event.type === 'rate-limit-wait' && event.waitMs >= 1000) {
-          waitNote = ` (waiting ${Math.ceil(event.waitMs / 1000)} s for the ${event.bucket} rate limit)`;
-          render();
+          progress.wait(event.bucket, event.waitMs);
         } else if (event.type === 'retry') {
           io.logger.verbose(
             `retry ${event.bucket} #${event.attempt} in ${event.delayMs} ms: ${event.reason}`,
@@ -540,16 +541,7 @@ async function runSync(
       incremental,
       now: serverStartedAt,
       pipeline: organization?.pipeline,
-      onProgress: (progress) => {
-        const previous = counts.get(progress.entity);
-        counts.set(progress.entity, progress);
-        waitNote = '';
-        render();
-        if (progress.state === 'done' && previous?.state !== 'done') {
-          logLine?.(`${progress.entity}: ${formatCount(progress.count)} records`);
-          if (!io.isTTY.stderr) io.logger.info(`${progress.entity}: ${formatCount(progress.count)} records`);
-        }
-      },
+      onProgress: (entry) => progress.progress(entry),
     });
     const collected: CollectResult = await untilAborted(collecting, options.signal);
 
@@ -765,6 +757,24 @@ export function renderSyncResult(
     io.print(`  okta-connector export ${from} --view licence-usage --output licences.html`);
     io.print(`  okta-connector export ${from} --view users --output users.csv`);
   }
+}
+
+/**
+ * Records per entity of the profile's last complete run of the same org: the "of ~n" of the progress
+ * line. Nothing when there is none, or its pointer cannot be read (sync reports that elsewhere).
+ */
+async function lastRunCounts(
+  outputDir: string,
+  profile: string,
+  org: string,
+): Promise<Record<string, number> | undefined> {
+  const latest = await readLatestSnapshot(outputDir, profile).catch(() => undefined);
+  if (!latest || latest.manifest.org !== org) return undefined;
+  const counts: Record<string, number> = {};
+  for (const [entity, entry] of Object.entries(latest.manifest.entities)) {
+    if ('count' in entry && typeof entry.count === 'number') counts[entity] = entry.count;
+  }
+  return counts;
 }
 
 /** A word as sh reads it: unchanged when safe, else in single quotes. */

@@ -967,8 +967,11 @@ async function testDemoConnection(options: TestConnectionOptions, io: Io): Promi
     '../../demo/start-demo-org.js'
   );
   const outputDir = resolveUserPath(options.outputDir ?? DEMO_OUTPUT_DIR, options.env, options.cwd);
-  const org = await startDemoOrg({ size: 'tiny', rateLimits: { windowMs: 2_000 } }, (why) =>
-    io.logger.warn(why),
+  const org = await startDemoOrg(
+    { size: 'tiny', rateLimits: { windowMs: 2_000 } },
+    (why) => io.logger.warn(why),
+    demoPort(options.env),
+    await demoAnchor(outputDir, false),
   );
   try {
     registerSecret(org.token);
