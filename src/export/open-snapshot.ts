@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { resolveUserPath } from '../config/paths.js';
 import { ConfigError } from '../errors.js';
+import { ENTITY_NAMES } from '../inventory/entities.js';
 import { readLatestPointer } from '../inventory/latest-pointer.js';
+import { listSnapshots } from '../inventory/list-snapshots.js';
 import { MANIFEST_FILE, type Manifest, manifestSchema } from '../inventory/manifest.js';
 import { profileDir } from '../inventory/profile-dir.js';
 import { readLatestSnapshot } from '../inventory/read-latest-snapshot.js';
-import { isSnapshotId } from '../inventory/snapshot-id.js';
+import { compareSnapshotIds, isSnapshotId } from '../inventory/snapshot-id.js';
 import type { Env } from '../ui/io.js';
 import { VERSION } from '../version.js';
 
@@ -26,6 +28,13 @@ export interface OpenedSnapshot {
   startedAt: number;
   /** Stops every read of the snapshot's files (Ctrl-C). */
   signal?: AbortSignal | undefined;
+  /**
+   * `latest` after a narrowed run (`sync --only apps`): the entities it did not read, each from the
+   * newest complete snapshot of the same org that has it.
+   */
+  borrowed?: ReadonlyMap<string, { id: string; dir: string; manifest: Manifest }> | undefined;
+  /** Told the first time a view reads a borrowed entity. */
+  onBorrow?: ((entity: string, from: string) => void) | undefined;
 }
 
 export interface OpenSnapshotOptions {
@@ -68,7 +77,25 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
     await readManifestJson(join(base, pointer.path));
     const latest = await readLatestSnapshot(options.outputDir, options.profile);
     if (!latest) throw new ConfigError(`The snapshot pointer of profile "${options.profile}" vanished.`);
-    return { ...latest, startedAt: windowEndOf(latest.manifest), signal: options.signal };
+    const borrowed = await borrowMissingEntities(options, latest);
+    const told = new Set<string>();
+    return {
+      ...latest,
+      startedAt: windowEndOf(latest.manifest),
+      signal: options.signal,
+      ...(borrowed.size > 0
+        ? {
+            borrowed,
+            onBorrow: (entity: string, from: string) => {
+              if (told.has(entity)) return;
+              told.add(entity);
+              options.warn(
+                `Snapshot ${latest.id} (latest) is a run of ${Object.keys(latest.manifest.entities).join(', ')} only: ${entity} comes from ${from}, the newest complete snapshot that has it.`,
+              );
+            },
+          }
+        : {}),
+    };
   }
 
   const dir =
@@ -97,6 +124,38 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
   }
   const id = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? dir;
   return { id, dir, manifest, startedAt: windowEndOf(manifest), signal: options.signal };
+}
+
+/**
+ * For `latest`, the entities its run did not read (absent from the manifest: `sync --only`/`--skip`,
+ * not skipped for an error), each from the newest older complete snapshot of the same org that has a
+ * file for it. A pointer that moves to a narrowed run so never makes the rest of the inventory
+ * unreachable; the export says where each such entity came from.
+ */
+async function borrowMissingEntities(
+  options: OpenSnapshotOptions,
+  latest: { id: string; manifest: Manifest },
+): Promise<Map<string, { id: string; dir: string; manifest: Manifest }>> {
+  const missing = new Set<string>(ENTITY_NAMES.filter((entity) => !(entity in latest.manifest.entities)));
+  const borrowed = new Map<string, { id: string; dir: string; manifest: Manifest }>();
+  if (missing.size === 0) return borrowed;
+  const older = (await listSnapshots(options.outputDir, options.profile))
+    .filter((entry) => entry.status === 'complete' && entry.id !== latest.id)
+    .reverse();
+  for (const entry of older) {
+    if (compareSnapshotIds(entry.id, latest.id) > 0) continue;
+    const parsed = manifestSchema.safeParse(await readManifestJson(entry.dir).catch(() => undefined));
+    if (!parsed.success || parsed.data.org !== latest.manifest.org) continue;
+    for (const entity of missing) {
+      const found = parsed.data.entities[entity];
+      if (found && 'file' in found && typeof found.file === 'string') {
+        borrowed.set(entity, { id: entry.id, dir: entry.dir, manifest: parsed.data });
+        missing.delete(entity);
+      }
+    }
+    if (missing.size === 0) break;
+  }
+  return borrowed;
 }
 
 /** Reads a snapshot's manifest as JSON and refuses a `formatVersion` this version cannot read. */

@@ -11,10 +11,30 @@ export type Row = Record<string, unknown>;
 
 /** The manifest entry of a written entity, or undefined when the snapshot has no file for it. */
 export function writtenEntity(snapshot: OpenedSnapshot, entity: string): WrittenEntityManifest | undefined {
-  const entry = snapshot.manifest.entities[entity];
-  return entry && 'file' in entry && typeof entry.file === 'string'
-    ? (entry as WrittenEntityManifest)
-    : undefined;
+  return entitySource(snapshot, entity)?.entry;
+}
+
+/**
+ * Where an entity's file is: in the snapshot itself, or (a narrowed `sync --only` run exported as
+ * `latest`) in the newest complete snapshot that has it, which the first lookup tells the user.
+ */
+function entitySource(
+  snapshot: OpenedSnapshot,
+  entity: string,
+): { dir: string; manifest: OpenedSnapshot['manifest']; entry: WrittenEntityManifest } | undefined {
+  const written = (manifest: OpenedSnapshot['manifest']) => {
+    const entry = manifest.entities[entity];
+    return entry && 'file' in entry && typeof entry.file === 'string'
+      ? (entry as WrittenEntityManifest)
+      : undefined;
+  };
+  const own = written(snapshot.manifest);
+  if (own) return { dir: snapshot.dir, manifest: snapshot.manifest, entry: own };
+  const borrowed = snapshot.borrowed?.get(entity);
+  const entry = borrowed && written(borrowed.manifest);
+  if (!borrowed || !entry) return undefined;
+  snapshot.onBorrow?.(entity, borrowed.id);
+  return { dir: borrowed.dir, manifest: borrowed.manifest, entry };
 }
 
 /** Why the snapshot has no file for `entity`: its `skipped` reason, or "not in the snapshot". */
@@ -22,6 +42,13 @@ export function missingReason(snapshot: OpenedSnapshot, entity: string): string 
   const entry = snapshot.manifest.entities[entity];
   return entry && 'skipped' in entry && typeof entry.skipped === 'string'
     ? `skipped: ${entry.skipped}`
+    : narrowedAway(snapshot, entity);
+}
+
+function narrowedAway(snapshot: OpenedSnapshot, entity: string): string {
+  const ran = snapshot.manifest.options.entities;
+  return Array.isArray(ran) && !ran.includes(entity)
+    ? `not in the snapshot: its run read ${ran.join(', ')} only, and no earlier complete snapshot of the org has ${entity}`
     : 'not in the snapshot';
 }
 
@@ -52,20 +79,21 @@ export async function* readEntityRows(
   entity: string,
   options: ReadOptions = {},
 ): AsyncGenerator<Row> {
-  const entry = writtenEntity(snapshot, entity);
-  if (!entry) {
+  const source = entitySource(snapshot, entity);
+  if (!source) {
     throw new ConfigError(
       `Snapshot ${snapshot.id} has no ${entity} file (${missingReason(snapshot, entity)}).`,
     );
   }
-  const path = join(snapshot.dir, entry.file);
+  const { entry } = source;
+  const path = join(source.dir, entry.file);
   const chunks = readFileChunks(path, { bytes: entry.bytes, sha256: entry.sha256 }, snapshot.signal);
   if (entry.format === 'json') {
     yield* parseJsonRecords(chunks, path);
   } else if (entry.format === 'ndjson') {
     yield* parseNdjsonRecords(chunks, path);
   } else {
-    const protectedFormulas = snapshot.manifest.options.formulaProtection !== false;
+    const protectedFormulas = source.manifest.options.formulaProtection !== false;
     const { fields } = options;
     const keepColumn = fields
       ? (name: string) => {

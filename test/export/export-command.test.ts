@@ -306,6 +306,40 @@ describe('export command', () => {
     await expect(readFile(join(dir, 'x.html'))).rejects.toThrow(/ENOENT/);
   });
 
+  it('after a narrowed run (sync --only apps), latest still reaches every entity and says where each came from', async () => {
+    const outputDir = join(sample.root, 'narrowed');
+    const full = await writeSnapshot({ outputDir, format: 'json', entities: hostileEntities });
+    const appsOnly = await writeSnapshot({
+      outputDir,
+      format: 'csv',
+      entities: { apps: [{ id: 'a9', label: 'Only app now', status: 'ACTIVE', signOnMode: 'BOOKMARK' }] },
+      startedAt: new Date(CLOCK + 3_600_000).toISOString(),
+      ran: ['apps'],
+    });
+    // The pointer names the newest complete run, the narrowed one: its apps are the fresh ones.
+    const apps = await runExport({ outputDir, view: 'apps', format: 'json' });
+    expect(jsonRows(apps.stdout).map((row) => row.id)).toStrictEqual(['a9']);
+    expect(apps.result.snapshot.id).toBe(appsOnly.id);
+    expect(apps.result.warnings).toStrictEqual([]);
+    // Users are not in it: they come from the newest complete snapshot that has them, and export says so.
+    const users = await runExport({ outputDir, view: 'users', format: 'json' });
+    expect(jsonRows(users.stdout).map((row) => row.id)).toStrictEqual(['u1', 'u2', 'u3']);
+    expect(users.result.warnings).toStrictEqual([
+      `Snapshot ${appsOnly.id} (latest) is a run of apps only: users comes from ${full.id}, the newest complete snapshot that has it.`,
+    ]);
+    // A joined view takes each entity where it is, and names every borrowed one once.
+    const licences = await runExport({ outputDir, view: 'licence-usage', format: 'json' });
+    // (a1 and a2 come with the earlier assignments: the fresh apps file does not know them.)
+    expect(jsonRows(licences.stdout).map((row) => row['app.id'])).toStrictEqual(['a9', 'a1', 'a2']);
+    expect(
+      licences.result.warnings.map((warning) => warning.split(':')[1]?.trim().split(' ')[0]),
+    ).toStrictEqual(['users', 'app_users', 'app_usage']);
+    // Named by id, the narrowed snapshot is itself only: the missing entity is exit 3, saying why.
+    const error = await runExport({ outputDir, view: 'users', snapshot: appsOnly.id }).catch((e) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(/has no users file \(not in the snapshot: its run read apps only/);
+  });
+
   it('names the snapshot by id or path, and uses latest by default', async () => {
     const id = sample.snapshotDirs.json.split('/').at(-1)!;
     const byDefault = await runExport({ outputDir: sample.outputDirs.json, view: 'apps', format: 'json' });

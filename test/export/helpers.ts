@@ -131,6 +131,8 @@ export async function writeSnapshot(options: {
   status?: 'complete' | 'partial';
   skipped?: Record<string, string>;
   startedAt?: string;
+  /** The entities the run read (the manifest's `options.entities`, as after `sync --only`). */
+  ran?: string[];
 }): Promise<{ dir: string; id: string }> {
   const startedAt = options.startedAt ?? new Date(CLOCK).toISOString();
   const snapshot = await beginSnapshot({
@@ -170,7 +172,7 @@ export async function writeSnapshot(options: {
     finishedAt: startedAt,
     durationMs: 0,
     mode: 'full',
-    options: { format: options.format },
+    options: { format: options.format, ...(options.ran ? { entities: options.ran } : {}) },
     status: options.status ?? 'complete',
     entities,
     totals: manifestTotals(entities),
