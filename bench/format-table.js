@@ -141,3 +141,44 @@ export const EXPORT_HEADER = [
   'peak RSS MB join / read',
   'load 1/5/15 m',
 ];
+
+/**
+ * `diff` of two snapshots against its read baseline (both snapshots' compared entities through
+ * export's reader, parsed and dropped, once each): seconds, peak RSS and diff ÷ read.
+ */
+export function diffRows(results) {
+  return results
+    .filter((run) => run.kind === 'diff')
+    .map((run) => {
+      const failed = run.failure ? ` (${run.failure})` : '';
+      const cpu = (measured) =>
+        measured?.userS === undefined ? '—' : (measured.userS + measured.systemS).toFixed(1);
+      const rss = (measured) =>
+        measured?.peakRssKb === undefined ? '—' : (measured.peakRssKb / 1024).toFixed(0);
+      return [
+        run.size,
+        `${run.label}${failed}`,
+        count(run.records),
+        count(run.changes),
+        seconds(run.wallMs),
+        seconds(run.read?.wallMs),
+        ratio(run.diffOverRead),
+        `${cpu(run)} / ${cpu(run.read)}`,
+        `${rss(run)} / ${rss(run.read)}`,
+        run.load ? run.load.before.map((value) => value.toFixed(1)).join(' ') : '—',
+      ];
+    });
+}
+
+export const DIFF_HEADER = [
+  'snapshots',
+  'from → to',
+  'records read',
+  'changes',
+  'diff s',
+  'read s (both, parse)',
+  'diff ÷ read',
+  'CPU s diff / read',
+  'peak RSS MB diff / read',
+  'load 1/5/15 m',
+];

@@ -7,6 +7,7 @@
  *     [--root <checkout>]
  *     [--node-options "<flags for the measured CLI>"] [--out <file.json>]
  *     [--export-runs 1] [--snapshot <dir>[,<dir>…]]
+ *     [--diff] [--diff-snapshots <from dir>,<to dir>]
  *
  * Each run gets a fresh sample org in its own process on 127.0.0.1 (its memory is not counted), with
  * its rate-limit window shrunk to `--window-ms`. The built CLI runs as a user runs it:
@@ -17,9 +18,24 @@
  * (bench/read-snapshot.js: the same files through the same reader, parsed and dropped; and the same
  * files read, checked and decoded only), each `--export-runs` times, the fastest kept. `--snapshot`
  * measures only these, on snapshots already taken (no sample org, no sync, no SDK baseline).
+ *
+ * Once every format of a size is synced, `diff` compares the first two formats' snapshots (or the one
+ * snapshot with itself), against its read baseline: both snapshots' compared entities through the same
+ * reader, once each (bench/read-snapshot.js --entities diff). `--diff` runs just that: two syncs of
+ * `--size` (default large) in `--format` (default ndjson; a 1 s window unless --window-ms), then the
+ * diff; no export, no SDK baseline. `--diff-snapshots` measures the diff of two snapshots already taken.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,6 +44,8 @@ import { endChildrenOnExit } from './child-processes.js';
 import {
   BASELINE_HEADER,
   baselineRows,
+  DIFF_HEADER,
+  diffRows,
   EXPORT_HEADER,
   exportRows,
   markdownTable,
@@ -67,6 +85,8 @@ function parseOptions(argv) {
       out: { type: 'string' },
       'export-runs': { type: 'string' },
       snapshot: { type: 'string' },
+      diff: { type: 'boolean', default: false },
+      'diff-snapshots': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -87,15 +107,21 @@ function parseOptions(argv) {
     return items;
   };
   const quick = values.quick;
+  const diffOnly = values.diff;
   const options = {
     quick,
-    sizes: list(values.size, quick ? 'small' : 'medium,large', SIZES, 'size'),
-    formats: list(values.format, quick ? 'ndjson' : FORMATS.join(','), FORMATS, 'format'),
-    windowMs: Number(values['window-ms'] ?? (quick ? 5000 : 10_000)),
+    diffOnly,
+    sizes: list(values.size, quick ? 'small' : diffOnly ? 'large' : 'medium,large', SIZES, 'size'),
+    formats: list(values.format, quick || diffOnly ? 'ndjson' : FORMATS.join(','), FORMATS, 'format'),
+    windowMs: Number(values['window-ms'] ?? (quick ? 5000 : diffOnly ? 1000 : 10_000)),
     baselines:
-      values.baselines === 'none'
+      values.baselines === 'none' || diffOnly
         ? []
         : list(values.baselines, 'default,max', ['default', 'max'], 'baselines'),
+    diffSnapshots:
+      values['diff-snapshots'] === undefined
+        ? []
+        : list(values['diff-snapshots'], '', [], 'diff-snapshots', true),
     timeoutMs: Number(values['timeout-min'] ?? 45) * 60_000,
     // A sequential script with Okta's default page sizes needs ~26 min of apps-bucket windows alone
     // on `large`; it is stopped here and reported as "> this long" rather than holding the bench.
@@ -107,6 +133,9 @@ function parseOptions(argv) {
     snapshots: values.snapshot === undefined ? [] : list(values.snapshot, '', [], 'snapshot', true),
     sizeGiven: values.size !== undefined,
   };
+  if (options.diffSnapshots.length !== 0 && options.diffSnapshots.length !== 2) {
+    throw new Error('--diff-snapshots takes two snapshot folders: <from dir>,<to dir>');
+  }
   if (!Number.isInteger(options.exportRuns) || options.exportRuns < 1) {
     throw new Error('--export-runs takes a whole number, at least 1');
   }
@@ -263,6 +292,7 @@ class Bench {
     return prepared;
   }
 
+  /** One measured sync (then its export, unless --diff); returns its snapshot folder, kept until cleanUp. */
   async runSync(size, format, prepared, exportCommand) {
     const label = `sync ${format}`;
     this.log(`${size}: ${label} …`);
@@ -326,7 +356,9 @@ class Bench {
     this.results.push(result);
     this.log(`${size}: ${label}: ${summary(result)}`);
 
-    if (!exportCommand) {
+    if (this.options.diffOnly) {
+      // Only the diff is measured: no export.
+    } else if (!exportCommand) {
       this.results.push({
         kind: 'export',
         size,
@@ -338,7 +370,71 @@ class Bench {
     } else if (manifest) {
       await this.runExport(size, format, manifest.dir, join(dir, 'config'));
     }
-    rmSync(dir, { recursive: true, force: true });
+    // Snapshots stay for the diff of the size (removed with the work folder); the rest goes now.
+    for (const name of ['stdout.txt', 'stderr.txt', 'server-stats.json', 'time.txt']) {
+      rmSync(join(dir, name), { force: true });
+    }
+    return manifest?.dir;
+  }
+
+  /**
+   * `diff --from <fromDir> --to <toDir>` (its rows to a file), and its read baseline: both snapshots'
+   * compared entities through export's reader, parsed and dropped, once each. Fastest of --export-runs.
+   */
+  async runDiff(size, fromDir, toDir) {
+    const label = `${formatOf(fromDir)} → ${formatOf(toDir)}${fromDir === toDir ? ' (itself)' : ''}`;
+    this.log(`${size}: diff ${label}, and its read baseline …`);
+    const bin = join(this.options.root, 'bin', 'okta-connector.js');
+    const reader = join(BENCH_DIR, 'read-snapshot.js');
+    const env = cleanEnv(this.work, {
+      OKTA_CONNECTOR_CONFIG_DIR: join(this.work, 'config'),
+      ...(this.options.nodeOptions ? { NODE_OPTIONS: this.options.nodeOptions } : {}),
+    });
+    const output = join(this.work, 'diff-output.ndjson');
+    const diffRun = await this.fastestOf(
+      `${size}-diff`,
+      process.execPath,
+      [bin, 'diff', '--from', fromDir, '--to', toDir, '--output', output, '--json'],
+      env,
+      (run) => {
+        try {
+          return { changes: JSON.parse(readFileSync(run.stdoutFile, 'utf8')).totals.changes };
+        } catch {
+          return {};
+        }
+      },
+    );
+    rmSync(output, { force: true });
+    const read = await this.fastestOf(
+      `${size}-read-diff`,
+      process.execPath,
+      [reader, `${fromDir},${toDir}`, 'parse', '--entities', 'diff', '--root', this.options.root],
+      env,
+      (run) => {
+        try {
+          return JSON.parse(readFileSync(run.stdoutFile, 'utf8').trim().split('\n').at(-1));
+        } catch {
+          return {};
+        }
+      },
+    );
+    const { method: _method, ...readSummary } = read;
+    const result = {
+      kind: 'diff',
+      size,
+      label,
+      from: fromDir,
+      to: toDir,
+      ...diffRun,
+      failure: diffRun.failure ?? (read.failure ? `read baseline: ${read.failure}` : undefined),
+      records: read.records,
+      read: readSummary,
+      diffOverRead: read.failure || diffRun.failure ? undefined : diffRun.wallMs / read.wallMs,
+    };
+    this.results.push(result);
+    this.log(
+      `${size}: diff ${label}: ${summary(result)}; ${count(result.changes)} changes, read ${(read.wallMs / 1000).toFixed(1)} s (peak ${((read.peakRssKb ?? 0) / 1024).toFixed(0)} MB), diff ÷ read ${result.diffOverRead?.toFixed(2)}`,
+    );
   }
 
   /** One measured process with its output in `dir`; returns the measurement, load and files. */
@@ -514,8 +610,24 @@ class Bench {
     rmSync(run.dir, { recursive: true, force: true });
   }
 
+  /** Removes the folders of the runs so far (the snapshots a size's diff compared). */
+  removeRuns() {
+    for (const name of readdirSync(this.work)) {
+      if (/^\d+-/.test(name)) rmSync(join(this.work, name), { recursive: true, force: true });
+    }
+  }
+
   cleanUp() {
     rmSync(this.work, { recursive: true, force: true });
+  }
+}
+
+function formatOf(snapshotDir) {
+  try {
+    const manifest = JSON.parse(readFileSync(join(snapshotDir, 'manifest.json'), 'utf8'));
+    return manifest.entities.users?.format ?? manifest.options?.format ?? '?';
+  } catch {
+    return '?';
   }
 }
 
@@ -570,9 +682,25 @@ async function main() {
         : `snapshot (${count(manifest.entities.users?.count)} users)`;
       await bench.runExport(size, format, resolve(dir), join(bench.work, 'config'));
     }
-    for (const size of options.snapshots.length > 0 ? [] : options.sizes) {
+    if (options.diffSnapshots.length === 2) {
+      const [fromDir, toDir] = options.diffSnapshots.map((dir) => resolve(dir));
+      await bench.runDiff(options.sizeGiven ? options.sizes.join(',') : 'snapshots', fromDir, toDir);
+    }
+    const measureSizes =
+      options.snapshots.length > 0 || options.diffSnapshots.length > 0 ? [] : options.sizes;
+    for (const size of measureSizes) {
       const prepared = await bench.prepareSize(size);
-      for (const format of options.formats) await bench.runSync(size, format, prepared, exportCommand);
+      const taken = [];
+      for (const format of options.formats) {
+        taken.push(await bench.runSync(size, format, prepared, exportCommand));
+      }
+      // --diff with one format: a second sync of the same org, so two snapshots are compared.
+      if (options.diffOnly && taken.length === 1) {
+        taken.push(await bench.runSync(size, options.formats[0], prepared, exportCommand));
+      }
+      const [fromDir, toDir = fromDir] = taken.filter(Boolean);
+      if (fromDir) await bench.runDiff(size, fromDir, toDir);
+      bench.removeRuns();
       for (const mode of options.baselines) await bench.runBaseline(size, mode, prepared);
     }
   } finally {
@@ -588,6 +716,8 @@ async function main() {
     process.stdout.write(`\n${textTable(RESULT_HEADER, rows)}\n`);
   }
   if (exports.length > 0) process.stdout.write(`\n${textTable(EXPORT_HEADER, exports)}\n`);
+  const diffs = diffRows(bench.results);
+  if (diffs.length > 0) process.stdout.write(`\n${textTable(DIFF_HEADER, diffs)}\n`);
   if (comparison.length > 0 && options.baselines.length > 0) {
     process.stdout.write(`\n${textTable(BASELINE_HEADER, comparison)}\n`);
   }
@@ -636,12 +766,15 @@ async function main() {
     table: { header: RESULT_HEADER, rows },
     comparison: { header: BASELINE_HEADER, rows: comparison },
     exports: { header: EXPORT_HEADER, rows: exports },
-    markdown: `${markdownTable(RESULT_HEADER, rows)}\n\n${markdownTable(BASELINE_HEADER, comparison)}\n\n${markdownTable(EXPORT_HEADER, exports)}\n`,
+    diffs: { header: DIFF_HEADER, rows: diffs },
+    markdown: `${markdownTable(RESULT_HEADER, rows)}\n\n${markdownTable(BASELINE_HEADER, comparison)}\n\n${markdownTable(EXPORT_HEADER, exports)}\n\n${markdownTable(DIFF_HEADER, diffs)}\n`,
   };
   writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`);
   process.stdout.write(`results: ${out}\n`);
   const failed = bench.results.filter(
-    (run) => run.failure && (run.kind === 'sync' || (run.kind === 'export' && options.snapshots.length > 0)),
+    (run) =>
+      run.failure &&
+      (run.kind === 'sync' || run.kind === 'diff' || (run.kind === 'export' && options.snapshots.length > 0)),
   );
   process.exitCode = failed.length > 0 ? 1 : 0;
 }
