@@ -8,33 +8,35 @@ const count = (value) => (value === undefined ? '—' : value.toLocaleString('en
 
 /** One table row per run: sync in each format, export, and the SDK baselines. */
 export function resultRows(results) {
-  return results.map((run) => {
-    const failed = run.failure ? ` (${run.failure})` : '';
-    if (run.kind === 'export' && !run.available) {
-      return [run.size, `export ${run.view}`, 'not available', '', '', '', '', '', '', '', '', ''];
-    }
-    const binding = run.floor?.bucket;
-    const made = binding ? run.requests?.byBucket?.[binding] : undefined;
-    const needed = binding ? run.floor.requests : undefined;
-    const requests =
-      run.requests === undefined
-        ? '—'
-        : `${binding ? `${count(made)}/${count(needed)} ${binding.replace('/api/v1/', '')}; ` : ''}${count(run.requests.total)}/${count(run.requests.needed)} all`;
-    return [
-      run.size,
-      `${run.label}${failed}`,
-      wallOf(run),
-      run.floor ? `${seconds(run.floor.floorMs)} ${binding.replace('/api/v1/', '')}` : '—',
-      run.floor ? `${run.timedOut ? '> ' : ''}${ratio(run.wallMs / run.floor.floorMs)}` : '—',
-      requests,
-      count(run.rateLimited),
-      count(run.retries),
-      run.peakRssKb === undefined ? '—' : (run.peakRssKb / 1024).toFixed(0),
-      run.userS === undefined ? '—' : (run.userS + run.systemS).toFixed(1),
-      run.records === undefined ? '—' : count(Math.round(run.records / (run.wallMs / 1000))),
-      run.load ? run.load.before.map((value) => value.toFixed(1)).join(' ') : '—',
-    ];
-  });
+  return results
+    .filter((run) => run.kind !== 'diff')
+    .map((run) => {
+      const failed = run.failure ? ` (${run.failure})` : '';
+      if (run.kind === 'export' && !run.available) {
+        return [run.size, `export ${run.view}`, 'not available', '', '', '', '', '', '', '', '', ''];
+      }
+      const binding = run.floor?.bucket;
+      const made = binding ? run.requests?.byBucket?.[binding] : undefined;
+      const needed = binding ? run.floor.requests : undefined;
+      const requests =
+        run.requests === undefined
+          ? '—'
+          : `${binding ? `${count(made)}/${count(needed)} ${binding.replace('/api/v1/', '')}; ` : ''}${count(run.requests.total)}/${count(run.requests.needed)} all`;
+      return [
+        run.size,
+        `${run.label}${failed}`,
+        wallOf(run),
+        run.floor ? `${seconds(run.floor.floorMs)} ${binding.replace('/api/v1/', '')}` : '—',
+        run.floor ? `${run.timedOut ? '> ' : ''}${ratio(run.wallMs / run.floor.floorMs)}` : '—',
+        requests,
+        count(run.rateLimited),
+        count(run.retries),
+        run.peakRssKb === undefined ? '—' : (run.peakRssKb / 1024).toFixed(0),
+        run.userS === undefined ? '—' : (run.userS + run.systemS).toFixed(1),
+        run.records === undefined ? '—' : count(Math.round(run.records / (run.wallMs / 1000))),
+        run.load ? run.load.before.map((value) => value.toFixed(1)).join(' ') : '—',
+      ];
+    });
 }
 
 export const RESULT_HEADER = [

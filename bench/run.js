@@ -36,6 +36,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -220,6 +221,7 @@ class Bench {
     this.work = mkdtempSync(join(tmpdir(), 'okta-connector-bench-'));
     this.results = [];
     this.sizes = {};
+    this.ports = {};
     this.sequence = 0;
   }
 
@@ -236,11 +238,13 @@ class Bench {
   /** Runs `args` under measurement against a fresh sample org; returns the measurement and the org's counters. */
   async measured(size, name, build, timeoutMs = this.options.timeoutMs) {
     const dir = this.dir(name);
+    this.ports[size] ??= await freePort();
     const org = await startSampleOrgProcess({
       root: this.options.root,
       size,
       windowMs: this.options.windowMs,
       statsFile: join(dir, 'server-stats.json'),
+      port: this.ports[size],
     });
     const { command, args, env } = build(org, dir);
     const stdoutFile = join(dir, 'stdout.txt');
@@ -620,6 +624,18 @@ class Bench {
   cleanUp() {
     rmSync(this.work, { recursive: true, force: true });
   }
+}
+
+/** A port free on 127.0.0.1 right now. */
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
 }
 
 function formatOf(snapshotDir) {

@@ -11,7 +11,14 @@ import { exitOf, startChild, stopChild } from './child-processes.js';
  * Starts `serve.js` and resolves with `{ url, token, stop }` once it printed its URL line.
  * `stop()` ends it and resolves with its counters (`{ requests, buckets, … }`).
  */
-export async function startSampleOrgProcess({ root, size, windowMs, statsFile, startTimeoutMs = 60_000 }) {
+export async function startSampleOrgProcess({
+  root,
+  size,
+  windowMs,
+  statsFile,
+  port,
+  startTimeoutMs = 60_000,
+}) {
   const args = [
     join(root, 'dist', 'demo', 'serve.js'),
     '--size',
@@ -22,6 +29,8 @@ export async function startSampleOrgProcess({ root, size, windowMs, statsFile, s
     '127.0.0.1',
     '--stats-file',
     statsFile,
+    // The same port for two runs of a size: their snapshots are of one org (diff compares only those).
+    ...(port === undefined ? [] : ['--port', String(port)]),
   ];
   const child = startChild(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

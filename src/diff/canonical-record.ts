@@ -8,26 +8,36 @@ type Row = Record<string, unknown>;
 export type Canonicaliser = (record: Row) => string;
 
 /**
- * How records are compared when both snapshots are JSON or NDJSON: the whole record, objects with
- * their keys sorted, `null` and missing alike, empty objects dropped, and (unless `includeVolatile`)
+ * How records are compared when both snapshots are JSON or NDJSON: the whole record as JSON text,
+ * objects with their keys sorted, `null` and missing alike, empty objects dropped, and (unless `includeVolatile`)
  * every field named in {@link VOLATILE_FIELDS} left out at any depth. Arrays keep their order.
  */
 export function wholeRecordCanonicaliser(includeVolatile: boolean): Canonicaliser {
   const skip = includeVolatile ? undefined : VOLATILE_FIELDS;
-  const normalise = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : normalise(item)));
-    if (typeof value !== 'object' || value === null) return value;
-    const out: Row = {};
-    for (const key of Object.keys(value).sort()) {
-      if (skip?.has(key)) continue;
-      const item = normalise((value as Row)[key]);
-      if (item === null || item === undefined) continue;
-      if (typeof item === 'object' && !Array.isArray(item) && Object.keys(item).length === 0) continue;
-      out[key] = item;
+  // Written straight to text (no sorted copy of the record): this runs once per record of both sides.
+  const write = (value: unknown): string | undefined => {
+    if (value === null || value === undefined) return undefined;
+    if (typeof value !== 'object') return JSON.stringify(value);
+    if (Array.isArray(value)) {
+      let text = '[';
+      for (let index = 0; index < value.length; index++) {
+        if (index > 0) text += ',';
+        text += write(value[index]) ?? 'null';
+      }
+      return `${text}]`;
     }
-    return out;
+    const keys = Object.keys(value);
+    if (keys.length > 1) keys.sort();
+    let text = '';
+    for (const key of keys) {
+      if (skip?.has(key)) continue;
+      const item = write((value as Row)[key]);
+      if (item === undefined) continue;
+      text += `${text === '' ? '{' : ','}${JSON.stringify(key)}:${item}`;
+    }
+    return text === '' ? undefined : `${text}}`;
   };
-  return (record) => JSON.stringify(normalise(record));
+  return (record) => write(record) ?? '{}';
 }
 
 /**

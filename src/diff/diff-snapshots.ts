@@ -14,8 +14,9 @@ import {
   type DiffEntity,
   type HumanField,
   type LookupKind,
+  VOLATILE_FIELDS,
 } from './diff-entities.js';
-import { type SortEntry, sortExternally } from './external-sort.js';
+import { sortExternally } from './external-sort.js';
 
 type Row = Record<string, unknown>;
 
@@ -55,8 +56,8 @@ export interface DiffSnapshotsOptions {
   includeVolatile?: boolean;
   /** Folder for sorted runs (an existing, private, empty folder; the caller removes it). */
   tempDir: string;
-  /** Characters sorted in memory per run. @default 8_000_000 */
-  budgetChars?: number;
+  /** Bytes of canonical text sorted in memory per run and side. @default 16 MiB */
+  budgetBytes?: number | undefined;
   /** Called with every record of the `to` snapshot as it is read (the HTML report's held access). */
   onToRecord?: (entity: DiffEntity, record: Row) => void;
   /** Called when an entity is done (or found missing): its outcome, in order. */
@@ -66,8 +67,8 @@ export interface DiffSnapshotsOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Characters of keys and canonical texts held in memory per sorted run (~2 bytes each at worst). */
-export const DEFAULT_BUDGET_CHARS = 8_000_000;
+/** Bytes of canonical text (UTF-8) held in memory per sorted run. */
+export const DEFAULT_BUDGET_BYTES = 16 * 1024 * 1024;
 
 /**
  * Compares two snapshots entity by entity with bounded memory: each side's records are turned into
@@ -138,42 +139,54 @@ async function* diffEntity(
   const byColumns = fromEntry.format === 'csv' || toEntry.format === 'csv';
   const project = 'project' in spec ? spec.project : undefined;
   const whole = wholeRecordCanonicaliser(includeVolatile);
-  const canonical: Canonicaliser = byColumns
+  // The text sorted and compared first: for JSON records, the record as JSON.stringify writes it
+  // (native, fast) with its top-level volatile fields left out; only where two texts differ are both
+  // put in canonical form (keys sorted, nulls and nested volatile fields dropped) to decide. A CSV
+  // side's text is canonical from the start.
+  const sortText: Canonicaliser = byColumns
     ? columnCanonicaliser(csvColumns, includeVolatile)
-    : project
-      ? (record) => whole(project(record))
-      : whole;
+    : (record) => {
+        const shaped = project ? project(record) : record;
+        if (!includeVolatile)
+          for (const field of VOLATILE_FIELDS) if (field in shaped) shaped[field] = undefined;
+        return JSON.stringify(shaped);
+      };
+  const canonicalOf = byColumns ? (text: string) => text : (text: string) => whole(JSON.parse(text) as Row);
   const idReaders = spec.ids.map((id) => fieldReader(id));
   const plain = { formulaProtection: false };
-  const keyOf = (record: Row) => JSON.stringify(idReaders.map((read) => encodeCsvValue(read(record), plain)));
+  const keyOf =
+    idReaders.length === 1
+      ? (record: Row) => JSON.stringify(encodeCsvValue(idReaders[0]!(record), plain))
+      : (record: Row) => {
+          let key = '';
+          for (const read of idReaders)
+            key += `${key === '' ? '' : ','}${JSON.stringify(encodeCsvValue(read(record), plain))}`;
+          return key;
+        };
   const provides = 'provides' in spec ? spec.provides : undefined;
   const provided = provides ? { map: lookups[provides.kind], read: fieldReader(provides.path) } : undefined;
 
-  const budgetChars = options.budgetChars ?? DEFAULT_BUDGET_CHARS;
+  const budgetBytes = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
   const { progress } = options;
   if (progress) {
     progress.entity = entity;
     progress.records = 0;
   }
-  const sortSide = async (snapshot: OpenedSnapshot, side: 'from' | 'to') => {
+  const sortSide = (snapshot: OpenedSnapshot, side: 'from' | 'to') => {
     const observe = side === 'to' ? options.onToRecord : undefined;
-    async function* entries(): AsyncGenerator<SortEntry> {
-      for await (const record of readEntityRows(snapshot, entity)) {
+    return sortExternally(
+      readEntityRows(snapshot, entity),
+      (record) => {
         if (progress) progress.records++;
         if (provided) remember(provided.map, record.id, provided.read(record));
         observe?.(entity, record);
-        yield { key: keyOf(record), text: canonical(record) };
-      }
-    }
-    return sortExternally(entries(), {
-      tempDir: options.tempDir,
-      name: `${entity}-${side}`,
-      budgetChars,
-      signal: options.signal,
-    });
+        return { key: keyOf(record), text: sortText(record) };
+      },
+      { tempDir: options.tempDir, name: `${entity}-${side}`, budgetBytes, signal: options.signal },
+    );
   };
-  const fromSorted = await sortSide(options.from, 'from');
-  const toSorted = await sortSide(options.to, 'to');
+  const { cursor: from } = await sortSide(options.from, 'from');
+  const { cursor: to } = await sortSide(options.to, 'to');
 
   const counts = { added: 0, removed: 0, changed: 0 };
   const human = spec.human as readonly HumanField[];
@@ -208,27 +221,39 @@ async function* diffEntity(
     return out;
   };
 
-  const from = fromSorted.sorted();
-  const to = toSorted.sorted();
-  let a = await from.next();
-  let b = await to.next();
   let seen = 0;
-  while (!a.done || !b.done) {
-    if ((++seen & 0xfff) === 0 && options.signal?.aborted) throw options.signal.reason;
-    if (b.done || (!a.done && a.value.key < b.value.key)) {
-      yield row('removed', (a.value as SortEntry).text);
-      a = await from.next();
-    } else if (a.done || b.value.key < a.value.key) {
-      yield row('added', b.value.text);
-      b = await to.next();
-    } else {
-      if (a.value.text !== b.value.text) {
-        const fields = changedFields(a.value.text, b.value.text);
-        if (Object.keys(fields).length > 0) yield { ...row('changed', b.value.text), fields };
+  try {
+    for (;;) {
+      const a = from.current;
+      const b = to.current;
+      if (!a && !b) break;
+      if ((++seen & 0xfff) === 0 && options.signal?.aborted) throw options.signal.reason;
+      let moveFrom = false;
+      let moveTo = false;
+      if (!b || (a && a.key < b.key)) {
+        yield row('removed', a!.text);
+        moveFrom = true;
+      } else if (!a || b.key < a.key) {
+        yield row('added', b.text);
+        moveTo = true;
+      } else {
+        if (a.text !== b.text) {
+          const before = canonicalOf(a.text);
+          const after = canonicalOf(b.text);
+          if (before !== after) {
+            const fields = changedFields(before, after);
+            if (Object.keys(fields).length > 0) yield { ...row('changed', b.text), fields };
+          }
+        }
+        moveFrom = true;
+        moveTo = true;
       }
-      a = await from.next();
-      b = await to.next();
+      if (moveFrom) from.advance();
+      if (moveTo) to.advance();
     }
+  } finally {
+    from.close();
+    to.close();
   }
   options.onOutcome?.({ entity, compared: true, by: byColumns ? 'columns' : 'records', ...counts });
 }

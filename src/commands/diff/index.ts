@@ -12,6 +12,7 @@ import { previousCompleteSnapshot } from '../../diff/previous-snapshot.js';
 import { ExitCode, type ExitCodeValue, InterruptedError, UsageError } from '../../errors.js';
 import { type OpenedSnapshot, openSnapshot } from '../../export/open-snapshot.js';
 import { openFileSink, openStreamSink } from '../../export/output-sink.js';
+import { startHeapGovernor } from '../../sync/heap-governor.js';
 import type { Env, Io } from '../../ui/io.js';
 import { VERSION } from '../../version.js';
 import { DIFF_FORMATS, type DiffFlags, type DiffFormat } from './options.js';
@@ -24,8 +25,8 @@ export interface DiffOptions extends DiffFlags {
   cwd: string;
   /** Ctrl-C / SIGTERM: stop, remove temporary files, leave any existing --output file untouched. */
   signal?: AbortSignal | undefined;
-  /** Characters sorted in memory per run (tests use a small one to exercise the on-disk merge). */
-  budgetChars?: number | undefined;
+  /** Bytes sorted in memory per run (tests use a small one to exercise the on-disk merge). */
+  budgetBytes?: number | undefined;
 }
 
 interface SnapshotSummary {
@@ -151,6 +152,13 @@ export async function runDiff(options: DiffOptions, io: Io): Promise<DiffResult>
   io.logger.info(`Comparing snapshot ${from.id} (from) with ${to.id} (to) of ${to.manifest.org} …`);
 
   const tempDir = await mkdtemp(join(tmpdir(), 'okta-connector-diff-'));
+  // Diff parses two snapshots' worth of JSON that is garbage a moment later; left alone, V8 lets it
+  // pile up to several times the live data (the sort buffers) before collecting.
+  const governor = startHeapGovernor({
+    floorBytes: 48 * 1024 * 1024,
+    headroomBytes: 24 * 1024 * 1024,
+    headroomRatio: 0.25,
+  });
   const sink = toStdout ? openStreamSink(io.stdout) : openFileSink(outputPath);
   const outcomes: EntityOutcome[] = [];
   const progress = { entity: '', records: 0 };
@@ -171,7 +179,7 @@ export async function runDiff(options: DiffOptions, io: Io): Promise<DiffResult>
       entities,
       includeVolatile,
       tempDir,
-      budgetChars: options.budgetChars,
+      budgetBytes: options.budgetBytes,
       progress,
       signal: options.signal,
       onToRecord: report ? (entity, record) => report.observeTo(entity, record) : undefined,
@@ -201,6 +209,7 @@ export async function runDiff(options: DiffOptions, io: Io): Promise<DiffResult>
     throw error instanceof InterruptedError || options.signal?.aborted ? interrupted() : error;
   } finally {
     clearInterval(ticker);
+    governor.stop();
     await rm(tempDir, { recursive: true, force: true });
   }
 
