@@ -1,6 +1,6 @@
 import { fieldReader } from '../export/field-path.js';
 import type { OpenedSnapshot } from '../export/open-snapshot.js';
-import { missingReason, readEntityRows, writtenEntity } from '../export/read-entity-rows.js';
+import { readEntityRows, writtenEntity } from '../export/read-entity-rows.js';
 import { encodeCsvValue } from '../formats/encode-csv-value.js';
 import {
   type Canonicaliser,
@@ -116,7 +116,7 @@ export async function* diffSnapshots(options: DiffSnapshotsOptions): AsyncGenera
       options.onOutcome?.({
         entity,
         compared: false,
-        reason: `not in the ${which} snapshot ${side.id} (${missingReason(side, entity)})`,
+        reason: `not in the ${which} snapshot ${side.id} (${absentBecause(side, entity)})`,
       });
       continue;
     }
@@ -256,6 +256,14 @@ async function* diffEntity(
     to.close();
   }
   options.onOutcome?.({ entity, compared: true, by: byColumns ? 'columns' : 'records', ...counts });
+}
+
+/** Why a snapshot has no file for an entity: skipped (and why), or not read by a narrowed run. */
+function absentBecause(snapshot: OpenedSnapshot, entity: string): string {
+  const entry = snapshot.manifest.entities[entity];
+  if (entry && 'skipped' in entry && typeof entry.skipped === 'string') return `skipped: ${entry.skipped}`;
+  const ran = snapshot.manifest.options.entities;
+  return Array.isArray(ran) ? `its run read ${ran.join(', ')} only` : 'not in the snapshot';
 }
 
 function remember(map: Map<string, string>, id: unknown, value: unknown): void {

@@ -326,6 +326,21 @@ describe('diff of the sample org before and after a change set', () => {
     expect(summary.totals.changes).toBe(0);
   });
 
+  it('after a narrowed sync, latest is compared as it is: what it did not read is not compared', async () => {
+    const dir = work.outputDir('narrowed-latest');
+    await sync(dir, 'json');
+    await sync(dir, 'json', ['--only', 'users,apps']);
+    const result = await diff(['--output-dir', dir, '--output', path.join(work.dir, 'n.ndjson'), '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    const members = summary.entities.find((entity: { entity: string }) => entity.entity === 'app_users');
+    expect(members).toMatchObject({ compared: false });
+    expect(members.reason).toContain('its run read users, apps only');
+    expect(summary.entities.find((entity: { entity: string }) => entity.entity === 'users')).toMatchObject({
+      compared: true,
+    });
+  });
+
   it('snapshots of different orgs are refused with a clear error', async () => {
     const other = await orgs.start({ seed: 99 });
     const otherDir = work.outputDir('other-org');

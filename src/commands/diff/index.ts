@@ -130,8 +130,10 @@ export async function runDiff(options: DiffOptions, io: Io): Promise<DiffResult>
     cwd: options.cwd,
     flags: { outputDir: flags.outputDir },
   });
-  const open = (snapshot: string | undefined) =>
-    openSnapshot({
+  // A diff compares what each snapshot holds: an entity a narrowed run did not read is "not
+  // compared", never filled in from an older snapshot as export does for `latest`.
+  const open = async (snapshot: string | undefined): Promise<OpenedSnapshot> => ({
+    ...(await openSnapshot({
       snapshot,
       outputDir,
       profile: options.profile,
@@ -139,7 +141,10 @@ export async function runDiff(options: DiffOptions, io: Io): Promise<DiffResult>
       cwd: options.cwd,
       warn,
       signal: options.signal,
-    });
+    })),
+    borrowed: undefined,
+    onBorrow: undefined,
+  });
   const to = await open(flags.to);
   const from =
     flags.from === undefined ? await open(await previousCompleteSnapshot(to)) : await open(flags.from);
