@@ -12,18 +12,24 @@ import type { ViewContext, ViewData } from './view.js';
  */
 export function entityView(entity: EntityName, context: ViewContext): ViewData {
   const { snapshot } = context;
+  /** The entity's column plan, the user schema's attributes included (a small file). */
+  const plan = async () => {
+    const attributes: string[] = [];
+    if (entity === 'users' && writtenEntity(snapshot, 'user_schema')) {
+      for await (const row of readEntityRows(snapshot, 'user_schema')) {
+        if (typeof row.name === 'string') attributes.push(row.name);
+      }
+    }
+    return columnPlanFor(entity, attributes);
+  };
+  const covers = (known: readonly string[], path: string) =>
+    known.some((column) => column === path || column.startsWith(`${path}.`) || path.startsWith(`${column}.`));
   const view: ViewData = {
     fixedColumns: false,
     async columns() {
       const entry = writtenEntity(snapshot, entity);
       if (entry?.format === 'csv' && entry.columns) return entry.columns;
-      const attributes: string[] = [];
-      if (entity === 'users' && writtenEntity(snapshot, 'user_schema')) {
-        for await (const row of readEntityRows(snapshot, 'user_schema')) {
-          if (typeof row.name === 'string') attributes.push(row.name);
-        }
-      }
-      const collector = new ColumnCollector(columnPlanFor(entity, attributes));
+      const collector = new ColumnCollector(await plan());
       for await (const row of readEntityRows(snapshot, entity)) collector.observe(row);
       return collector.columns().map((column) => column.name);
     },
@@ -31,16 +37,25 @@ export function entityView(entity: EntityName, context: ViewContext): ViewData {
     /**
      * A path is known when it is a column of the entity's CSV file, an object holding columns
      * (`profile`), or inside one; from a JSON or NDJSON snapshot also when any row has it (fields that
-     * are no CSV column: `_links`, a device's `users`), which costs one more pass, only then.
+     * are no CSV column: `_links`, a device's `users`). A path of the entity's column plan costs no
+     * pass over the file; another costs one or two (the columns, then the rows).
      */
     async unknownFields(paths) {
+      // The plan's columns first: no pass over the file when every path is one of them.
+      const planned = await plan();
+      const plannedNames = [
+        ...planned.fixed,
+        ...(planned.expand ?? []).flatMap(({ prefix, known }) => known.map((key) => `${prefix}.${key}`)),
+      ];
+      if (
+        writtenEntity(snapshot, entity)?.format !== 'csv' &&
+        paths.every((path) => covers(plannedNames, path))
+      ) {
+        return { unknown: [], known: plannedNames };
+      }
       const known = await view.columns();
-      const covered = (path: string) =>
-        known.some(
-          (column) => column === path || column.startsWith(`${path}.`) || path.startsWith(`${column}.`),
-        );
       const pending = new Map(
-        paths.filter((path) => !covered(path)).map((path) => [path, fieldReader(path)]),
+        paths.filter((path) => !covers(known, path)).map((path) => [path, fieldReader(path)]),
       );
       if (pending.size > 0 && writtenEntity(snapshot, entity)?.format !== 'csv') {
         for await (const row of readEntityRows(snapshot, entity)) {
