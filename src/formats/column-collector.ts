@@ -12,19 +12,42 @@ interface Column {
 export class ColumnCollector {
   readonly #plan: ColumnPlan | undefined;
   readonly #extras: Map<string, Set<string>>;
+  /** `rest` leaf paths met, by dotted name, with their segments (a key may itself hold a dot). */
+  readonly #rest = new Map<string, string[]>();
+  readonly #restJson: ReadonlySet<string>;
+  readonly #restSkip: ReadonlySet<string>;
 
   constructor(plan: ColumnPlan | undefined) {
     this.#plan = plan;
     this.#extras = new Map((plan?.expand ?? []).map((group) => [group.prefix, new Set<string>()]));
     if (!plan) this.#extras.set('', new Set());
+    this.#restJson = new Set(plan?.rest?.json ?? []);
+    this.#restSkip = new Set([
+      ...(plan?.rest?.omit ?? []),
+      ...(plan?.expand ?? []).map((group) => group.prefix),
+    ]);
   }
 
-  /** Notes the keys of `record` that the plan expands. */
+  /** Notes the keys of `record` that the plan expands, and with `rest` every other field's path. */
   observe(record: Record<string, unknown>): void {
     for (const [prefix, seen] of this.#extras) {
       const object = prefix === '' ? record : record[prefix];
       if (!isPlainObject(object)) continue;
       for (const key of Object.keys(object)) seen.add(key);
+    }
+    if (this.#plan?.rest) this.#observeRest(record, '', []);
+  }
+
+  #observeRest(object: Record<string, unknown>, prefix: string, segments: string[]): void {
+    for (const key of Object.keys(object)) {
+      const path = prefix === '' ? key : `${prefix}.${key}`;
+      if (this.#restSkip.has(path)) continue;
+      const value = object[key];
+      if (isPlainObject(value) && !this.#restJson.has(path)) {
+        this.#observeRest(value, path, [...segments, key]);
+      } else if (!this.#rest.has(path)) {
+        this.#rest.set(path, [...segments, key]);
+      }
     }
   }
 
@@ -52,6 +75,7 @@ export class ColumnCollector {
         });
       }
     }
+    for (const name of sortByName(this.#rest.keys())) add(name, readPath(this.#rest.get(name) ?? []));
     return columns;
   }
 }

@@ -30,6 +30,12 @@ function withoutLinks(record: Row): Row {
   return rest;
 }
 
+/**
+ * Left out of every entity's CSV (and its json rows): Okta's HAL links only repeat URLs of the org.
+ * Everything else Okta sends reaches the CSV, as a documented column or through `rest`.
+ */
+const REST = { omit: ['_links'] };
+
 /** The CSV columns of each entity. `profile` attributes come from the user schema, then any extra met. */
 export function columnPlanFor(entity: EntityName, userProfileAttributes: readonly string[] = []): ColumnPlan {
   switch (entity) {
@@ -46,19 +52,46 @@ export function columnPlanFor(entity: EntityName, userProfileAttributes: readonl
           'passwordChanged',
           'type.id',
           'transitioningToStatus',
+          'realmId',
           'credentials.provider.type',
           'credentials.provider.name',
         ],
         expand: [{ prefix: 'profile', known: [...userProfileAttributes] }],
+        rest: REST,
       };
     case 'user_schema':
       return {
-        fixed: ['name', 'scope', 'type', 'title', 'description', 'required', 'unique', 'itemsType', 'enum'],
+        fixed: [
+          'name',
+          'scope',
+          'type',
+          'title',
+          'description',
+          'required',
+          'unique',
+          'itemsType',
+          'enum',
+          'attributeScope',
+          'mutability',
+          'permissions',
+          'master',
+          'minLength',
+          'maxLength',
+          'format',
+          'pattern',
+          'oneOf',
+          'items.enum',
+          'items.oneOf',
+          'externalName',
+          'externalNamespace',
+        ],
+        rest: { omit: [...REST.omit, 'items.type'], json: ['master'] },
       };
     case 'groups':
       return {
         fixed: ['id', 'type', 'created', 'lastUpdated', 'lastMembershipUpdated', 'objectClass'],
         expand: [{ prefix: 'profile', known: ['name', 'description'] }],
+        rest: REST,
       };
     case 'group_members':
       return { fixed: ['groupId', 'userId'] };
@@ -74,7 +107,30 @@ export function columnPlanFor(entity: EntityName, userProfileAttributes: readonl
           'lastUpdated',
           'features',
           'licensing.seatCount',
+          'orn',
+          'accessibility.selfService',
+          'accessibility.errorRedirectUrl',
+          'accessibility.loginRedirectUrl',
+          'visibility.autoSubmitToolbar',
+          'visibility.autoLaunch',
+          'visibility.hide.iOS',
+          'visibility.hide.web',
+          'visibility.appLinks',
+          'credentials.scheme',
+          'credentials.userNameTemplate.template',
+          'credentials.userNameTemplate.type',
+          'credentials.userNameTemplate.suffix',
+          'credentials.userNameTemplate.pushStatus',
+          'credentials.revealPassword',
+          'credentials.signing.kid',
+          'credentials.oauthClient.client_id',
+          'credentials.oauthClient.autoKeyRotation',
+          'credentials.oauthClient.token_endpoint_auth_method',
+          'settings',
         ],
+        expand: [{ prefix: 'profile', known: [] }],
+        // `settings` and the app links have keys of their own per app type: one JSON cell each.
+        rest: { ...REST, json: ['settings', 'visibility.appLinks'] },
       };
     case 'app_users':
       return {
@@ -93,11 +149,13 @@ export function columnPlanFor(entity: EntityName, userProfileAttributes: readonl
           'lastSync',
         ],
         expand: [{ prefix: 'profile', known: [] }],
+        rest: REST,
       };
     case 'app_groups':
       return {
         fixed: ['appId', 'groupId', 'priority', 'lastUpdated'],
         expand: [{ prefix: 'profile', known: [] }],
+        rest: REST,
       };
     case 'admin_roles':
       return {
@@ -114,10 +172,23 @@ export function columnPlanFor(entity: EntityName, userProfileAttributes: readonl
           'created',
           'lastUpdated',
         ],
+        rest: REST,
       };
     case 'devices':
       return {
-        fixed: ['id', 'status', 'created', 'lastUpdated', 'resourceDisplayName.value', 'userIds'],
+        fixed: [
+          'id',
+          'status',
+          'created',
+          'lastUpdated',
+          'resourceType',
+          'resourceId',
+          'resourceDisplayName.value',
+          'resourceDisplayName.sensitive',
+          'resourceAlternateId',
+          'userIds',
+          'users',
+        ],
         expand: [
           {
             prefix: 'profile',
@@ -133,6 +204,7 @@ export function columnPlanFor(entity: EntityName, userProfileAttributes: readonl
             ],
           },
         ],
+        rest: REST,
       };
     case 'app_usage':
       return { fixed: ['userId', 'appId', 'lastSignIn', 'signIns30d', 'signIns90d'] };
@@ -175,14 +247,20 @@ interface EmbeddedDeviceUser {
   user?: { id?: unknown };
 }
 
-/** Devices keep their embedded users, plus `userIds` for a quick join. */
+/**
+ * Devices keep their embedded users as `users`, plus `userIds` for a quick join; whatever else Okta
+ * embeds (`originatedFrom`, …) stays under `_embedded`.
+ */
 export function deviceRow(device: Row): Row {
   const { _links, _embedded, ...rest } = device;
-  const embedded = (_embedded as { users?: EmbeddedDeviceUser[] } | undefined)?.users ?? [];
+  const { users, ...otherEmbedded } = (_embedded ?? {}) as { users?: EmbeddedDeviceUser[] } & Row;
+  const embedded = users ?? [];
   const userIds = embedded
     .map((entry) => entry.user?.id)
     .filter((id): id is string => typeof id === 'string');
-  return { ...rest, userIds, users: embedded };
+  const row: Row = { ...rest, userIds, users: embedded };
+  if (Object.keys(otherEmbedded).length > 0) row._embedded = otherEmbedded;
+  return row;
 }
 
 interface SchemaAttribute {
@@ -193,9 +271,16 @@ interface SchemaAttribute {
   unique?: unknown;
   items?: { type?: unknown };
   enum?: unknown;
+  scope?: unknown;
+  [property: string]: unknown;
 }
 
-/** One row per attribute of the user profile schema, base attributes first, in Okta's order. */
+/**
+ * One row per attribute of the user profile schema, base attributes first, in Okta's order: the
+ * attribute's own properties as Okta gives them (`mutability`, `permissions`, `master`, `items`, …),
+ * with `name`, `scope` (which part of the schema: `base` or `custom`), `itemsType` and `enum` always
+ * present, and Okta's own per-attribute `scope` (`NONE`, `SELF`) as `attributeScope`.
+ */
 export function userSchemaRows(schema: {
   definitions?: {
     base?: { properties?: Record<string, unknown> };
@@ -206,10 +291,12 @@ export function userSchemaRows(schema: {
   for (const scope of ['base', 'custom'] as const) {
     const properties = schema.definitions?.[scope]?.properties ?? {};
     for (const [name, value] of Object.entries(properties)) {
-      const attribute = (value ?? {}) as SchemaAttribute;
+      const { scope: attributeScope, ...attribute } = (value ?? {}) as SchemaAttribute;
       rows.push({
+        ...attribute,
         name,
         scope,
+        attributeScope: attributeScope ?? null,
         type: attribute.type ?? null,
         title: attribute.title ?? null,
         description: attribute.description ?? null,

@@ -84,8 +84,18 @@ function couldStartFormula(text: string): boolean {
   return !/^\+(?=.*\d)[\d ()./-]+$/.test(text);
 }
 
-/** An entity's CSV columns as docs/output-formats.md lists them: fixed dot paths, then one expanded object. */
-export const CSV_LAYOUT: Record<Entity, { fixed: string[]; expand?: { prefix: string; known: string[] } }> = {
+/**
+ * An entity's CSV columns as docs/output-formats.md lists them: fixed dot paths, then one expanded
+ * object, then (`rest`) every other field met, by dot path, sorted; `json` paths are one JSON cell.
+ */
+export const CSV_LAYOUT: Record<
+  Entity,
+  {
+    fixed: string[];
+    expand?: { prefix: string; known: string[] };
+    rest?: { json?: string[]; omit?: string[] };
+  }
+> = {
   users: {
     fixed: [
       'id',
@@ -98,18 +108,45 @@ export const CSV_LAYOUT: Record<Entity, { fixed: string[]; expand?: { prefix: st
       'passwordChanged',
       'type.id',
       'transitioningToStatus',
+      'realmId',
       'credentials.provider.type',
       'credentials.provider.name',
     ],
     // `known` is the user schema's attribute names, base then custom: filled in by expectedCsv.
     expand: { prefix: 'profile', known: [] },
+    rest: {},
   },
   user_schema: {
-    fixed: ['name', 'scope', 'type', 'title', 'description', 'required', 'unique', 'itemsType', 'enum'],
+    fixed: [
+      'name',
+      'scope',
+      'type',
+      'title',
+      'description',
+      'required',
+      'unique',
+      'itemsType',
+      'enum',
+      'attributeScope',
+      'mutability',
+      'permissions',
+      'master',
+      'minLength',
+      'maxLength',
+      'format',
+      'pattern',
+      'oneOf',
+      'items.enum',
+      'items.oneOf',
+      'externalName',
+      'externalNamespace',
+    ],
+    rest: { json: ['master'], omit: ['items.type'] },
   },
   groups: {
     fixed: ['id', 'type', 'created', 'lastUpdated', 'lastMembershipUpdated', 'objectClass'],
     expand: { prefix: 'profile', known: ['name', 'description'] },
+    rest: {},
   },
   group_members: { fixed: ['groupId', 'userId'] },
   apps: {
@@ -123,7 +160,29 @@ export const CSV_LAYOUT: Record<Entity, { fixed: string[]; expand?: { prefix: st
       'lastUpdated',
       'features',
       'licensing.seatCount',
+      'orn',
+      'accessibility.selfService',
+      'accessibility.errorRedirectUrl',
+      'accessibility.loginRedirectUrl',
+      'visibility.autoSubmitToolbar',
+      'visibility.autoLaunch',
+      'visibility.hide.iOS',
+      'visibility.hide.web',
+      'visibility.appLinks',
+      'credentials.scheme',
+      'credentials.userNameTemplate.template',
+      'credentials.userNameTemplate.type',
+      'credentials.userNameTemplate.suffix',
+      'credentials.userNameTemplate.pushStatus',
+      'credentials.revealPassword',
+      'credentials.signing.kid',
+      'credentials.oauthClient.client_id',
+      'credentials.oauthClient.autoKeyRotation',
+      'credentials.oauthClient.token_endpoint_auth_method',
+      'settings',
     ],
+    expand: { prefix: 'profile', known: [] },
+    rest: { json: ['settings', 'visibility.appLinks'] },
   },
   app_users: {
     fixed: [
@@ -141,10 +200,12 @@ export const CSV_LAYOUT: Record<Entity, { fixed: string[]; expand?: { prefix: st
       'lastSync',
     ],
     expand: { prefix: 'profile', known: [] },
+    rest: {},
   },
   app_groups: {
     fixed: ['appId', 'groupId', 'priority', 'lastUpdated'],
     expand: { prefix: 'profile', known: [] },
+    rest: {},
   },
   admin_roles: {
     fixed: [
@@ -160,9 +221,22 @@ export const CSV_LAYOUT: Record<Entity, { fixed: string[]; expand?: { prefix: st
       'created',
       'lastUpdated',
     ],
+    rest: {},
   },
   devices: {
-    fixed: ['id', 'status', 'created', 'lastUpdated', 'resourceDisplayName.value', 'userIds'],
+    fixed: [
+      'id',
+      'status',
+      'created',
+      'lastUpdated',
+      'resourceType',
+      'resourceId',
+      'resourceDisplayName.value',
+      'resourceDisplayName.sensitive',
+      'resourceAlternateId',
+      'userIds',
+      'users',
+    ],
     expand: {
       prefix: 'profile',
       known: [
@@ -176,6 +250,7 @@ export const CSV_LAYOUT: Record<Entity, { fixed: string[]; expand?: { prefix: st
         'secureHardwarePresent',
       ],
     },
+    rest: {},
   },
   app_usage: { fixed: ['userId', 'appId', 'lastSignIn', 'signIns30d', 'signIns90d'] },
 };
@@ -212,6 +287,33 @@ export function expectedCsv(
       const name = `${prefix}.${key}`;
       if (!columns.has(name))
         columns.set(name, (row) => (isObject(row[prefix]) ? row[prefix][key] : undefined));
+    }
+  }
+  if (layout.rest) {
+    // Every other leaf met, by dot path: `_links` and the expanded object aside, JSON paths whole.
+    const json = new Set(layout.rest.json ?? []);
+    const skip = new Set([
+      '_links',
+      ...(layout.rest.omit ?? []),
+      ...(layout.expand ? [layout.expand.prefix] : []),
+    ]);
+    const leaves = new Map<string, string[]>();
+    const walk = (value: Row, path: string[]) => {
+      for (const [key, inner] of Object.entries(value)) {
+        const at = [...path, key];
+        const name = at.join('.');
+        if (skip.has(name)) continue;
+        if (isObject(inner) && !json.has(name)) walk(inner, at);
+        else if (!leaves.has(name)) leaves.set(name, at);
+      }
+    };
+    for (const row of rows) walk(row, []);
+    for (const name of [...leaves.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const at = leaves.get(name) ?? [];
+      if (!columns.has(name))
+        columns.set(name, (row) =>
+          at.reduce<unknown>((value, key) => (isObject(value) ? value[key] : undefined), row),
+        );
     }
   }
   const header = [...columns.keys()];

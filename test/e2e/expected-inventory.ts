@@ -83,10 +83,15 @@ function deriveRows(truth: SampleOrgTruth): Omit<Record<Entity, Row[]>, 'app_usa
   };
   const userSchema: Row[] = [];
   for (const scope of ['base', 'custom'] as const) {
-    for (const [name, attribute] of Object.entries(schema.definitions[scope].properties ?? {})) {
+    for (const [name, { scope: attributeScope, ...attribute }] of Object.entries(
+      schema.definitions[scope].properties ?? {},
+    )) {
+      // Every property of the attribute, Okta's own `scope` as attributeScope (documented rows).
       userSchema.push({
+        ...attribute,
         name,
         scope,
+        attributeScope: attributeScope ?? null,
         type: attribute.type ?? null,
         title: attribute.title ?? null,
         description: attribute.description ?? null,
@@ -127,10 +132,12 @@ function deriveRows(truth: SampleOrgTruth): Omit<Record<Entity, Row[]>, 'app_usa
     ),
     devices: [...truth.devices()].map((device) => {
       const users = device._embedded?.users ?? [];
+      const { users: _users, ...embedded } = device._embedded ?? {};
       return {
         ...without(device, '_links', '_embedded'),
         userIds: users.map((entry) => entry.user.id),
         users,
+        ...(Object.keys(embedded).length > 0 && { _embedded: embedded }),
       };
     }),
   };
