@@ -187,7 +187,7 @@ export function columnPlanFor(entity: EntityName, userProfileAttributes: readonl
           'resourceDisplayName.sensitive',
           'resourceAlternateId',
           'userIds',
-          'users',
+          'deviceUsers',
         ],
         expand: [
           {
@@ -204,7 +204,8 @@ export function columnPlanFor(entity: EntityName, userProfileAttributes: readonl
             ],
           },
         ],
-        rest: REST,
+        // Each embedded user object is that user's row in `users`; deviceUsers keeps what is the device's.
+        rest: { omit: [...REST.omit, 'users'] },
       };
     case 'app_usage':
       return { fixed: ['userId', 'appId', 'lastSignIn', 'signIns30d', 'signIns90d'] };
@@ -248,8 +249,10 @@ interface EmbeddedDeviceUser {
 }
 
 /**
- * Devices keep their embedded users as `users`, plus `userIds` for a quick join; whatever else Okta
- * embeds (`originatedFrom`, …) stays under `_embedded`.
+ * Devices keep their embedded users as `users`, plus `userIds` for a quick join and `deviceUsers`,
+ * what each embedded entry says about the device (its user's id, `created`, `managementStatus`,
+ * `screenLockType`, …) without the user object, which is that user's row in `users`. Whatever else
+ * Okta embeds (`originatedFrom`, …) stays under `_embedded`.
  */
 export function deviceRow(device: Row): Row {
   const { _links, _embedded, ...rest } = device;
@@ -258,7 +261,11 @@ export function deviceRow(device: Row): Row {
   const userIds = embedded
     .map((entry) => entry.user?.id)
     .filter((id): id is string => typeof id === 'string');
-  const row: Row = { ...rest, userIds, users: embedded };
+  const deviceUsers = embedded.map((entry) => {
+    const { user, ...perDevice } = entry as EmbeddedDeviceUser & Row;
+    return { userId: typeof user?.id === 'string' ? user.id : null, ...perDevice };
+  });
+  const row: Row = { ...rest, userIds, deviceUsers, users: embedded };
   if (Object.keys(otherEmbedded).length > 0) row._embedded = otherEmbedded;
   return row;
 }

@@ -235,7 +235,7 @@ export const CSV_LAYOUT: Record<
       'resourceDisplayName.sensitive',
       'resourceAlternateId',
       'userIds',
-      'users',
+      'deviceUsers',
     ],
     expand: {
       prefix: 'profile',
@@ -250,7 +250,7 @@ export const CSV_LAYOUT: Record<
         'secureHardwarePresent',
       ],
     },
-    rest: {},
+    rest: { omit: ['users'] },
   },
   app_usage: { fixed: ['userId', 'appId', 'lastSignIn', 'signIns30d', 'signIns90d'] },
 };

@@ -136,6 +136,7 @@ function deriveRows(truth: SampleOrgTruth): Omit<Record<Entity, Row[]>, 'app_usa
       return {
         ...without(device, '_links', '_embedded'),
         userIds: users.map((entry) => entry.user.id),
+        deviceUsers: users.map(({ user, ...perDevice }) => ({ userId: user.id, ...perDevice })),
         users,
         ...(Object.keys(embedded).length > 0 && { _embedded: embedded }),
       };

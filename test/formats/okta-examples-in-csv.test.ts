@@ -38,6 +38,12 @@ const rowsOf: Record<string, (body: unknown) => Row[]> = {
     ),
 };
 
+/**
+ * What docs/output-formats.md says a CSV leaves out on purpose, besides `_links`: a device's embedded
+ * user objects (each is that user's row in users.csv; `deviceUsers` keeps the per-device fields).
+ */
+const LEFT_OUT: Record<string, string[]> = { devices: ['users'] };
+
 /** Every leaf of a row as [path, value]: `_links` left out, empty objects have nothing to show. */
 function leaves(value: Row, path: string[] = []): [string[], unknown][] {
   const out: [string[], unknown][] = [];
@@ -83,6 +89,7 @@ describe("Okta's documented response bodies reach the CSV whole", () => {
         const record = records[index] ?? [];
         for (const [path, value] of leaves(row)) {
           const name = path.join('.');
+          if ((LEFT_OUT[entity] ?? []).includes(path[0] as string)) continue;
           const exact = header.indexOf(name);
           if (exact >= 0) {
             expect(record[exact], `${entity} row ${index} ${name}`).toBe(cell(value));
