@@ -180,6 +180,26 @@ async function unlessDeleted(read: () => Promise<void>): Promise<void> {
   }
 }
 
+/**
+ * Drops records repeated within a page or from the page before: what a cursor list can repeat, as
+ * Okta pages by id (`after` = the last id), so a record already passed cannot come back later. Holds
+ * two pages of ids, not the list: an app's or a group's members can be the whole org.
+ */
+function pageRepeats<T>(keyOf: (record: T) => string): (page: readonly T[]) => T[] {
+  let previous = new Set<string>();
+  return (page) => {
+    const current = new Set<string>();
+    const fresh = page.filter((record) => {
+      const key = keyOf(record);
+      if (previous.has(key) || current.has(key)) return false;
+      current.add(key);
+      return true;
+    });
+    previous = current;
+    return fresh;
+  };
+}
+
 /** A promise settled from outside, once (later calls are ignored). */
 function settleLater<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
   let resolve!: (value: T) => void;
@@ -536,9 +556,9 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
         const members = await dependentPart(membersWriter, async (writer) => {
           await runPool(memberGroups, fanOut, async (groupId) => {
             try {
-              const members = new IdTable();
+              const unrepeated = pageRepeats((userId: string) => userId);
               for await (const userIds of listGroupMemberIds(client, groupId, label('group_members'))) {
-                const fresh = firstSeen(members, userIds, (userId) => userId);
+                const fresh = unrepeated(userIds);
                 await writer.writeMany(fresh.map((userId) => ({ groupId, userId })));
                 await shareMembers(groupId, fresh);
               }
@@ -600,9 +620,9 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
             for await (const rows of incremental.rows('app_users')) await writer.writeMany(rows.filter(keep));
           await runPool(reread, fanOut, async (appId) => {
             await unlessDeleted(async () => {
-              const seen = new IdTable();
+              const unrepeated = pageRepeats((appUser: { id: string }) => appUser.id);
               for await (const page of listAppUsers(client, appId, label('app_users'))) {
-                const appUsers = firstSeen(seen, page, (appUser) => appUser.id);
+                const appUsers = unrepeated(page);
                 await writer.writeMany(appUsers.map((appUser) => appUserRow(appId, appUser)));
               }
             });
