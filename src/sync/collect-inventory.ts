@@ -743,9 +743,9 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     try {
       await entityTask(['devices'], async () => {
         const writer = open('devices');
-        const seen = new IdTable();
+        const unrepeated = pageRepeats((device: { id: string }) => device.id);
         for await (const page of listDevices(client, label('devices'))) {
-          await writer.writeMany(firstSeen(seen, page, (device) => device.id).map(deviceRow));
+          await writer.writeMany(unrepeated(page).map(deviceRow));
         }
         return [writer];
       });
