@@ -16,7 +16,7 @@ import {
   type LookupKind,
   VOLATILE_FIELDS,
 } from './diff-entities.js';
-import { sortExternally } from './external-sort.js';
+import { compareKeys, entryText, sameText, sortExternally } from './external-sort.js';
 
 type Row = Record<string, unknown>;
 
@@ -56,7 +56,7 @@ export interface DiffSnapshotsOptions {
   includeVolatile?: boolean;
   /** Folder for sorted runs (an existing, private, empty folder; the caller removes it). */
   tempDir: string;
-  /** Bytes of canonical text sorted in memory per run and side. @default 16 MiB */
+  /** Bytes of canonical text sorted in memory per run and side. @default 8 MiB */
   budgetBytes?: number | undefined;
   /** Called with every record of the `to` snapshot as it is read (the HTML report's held access). */
   onToRecord?: (entity: DiffEntity, record: Row) => void;
@@ -68,7 +68,7 @@ export interface DiffSnapshotsOptions {
 }
 
 /** Bytes of canonical text (UTF-8) held in memory per sorted run. */
-export const DEFAULT_BUDGET_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_BUDGET_BYTES = 8 * 1024 * 1024;
 
 /**
  * Compares two snapshots entity by entity with bounded memory: each side's records are turned into
@@ -230,19 +230,21 @@ async function* diffEntity(
       if ((++seen & 0xfff) === 0 && options.signal?.aborted) throw options.signal.reason;
       let moveFrom = false;
       let moveTo = false;
-      if (!b || (a && a.key < b.key)) {
-        yield row('removed', a!.text);
+      const order = !a ? 1 : !b ? -1 : compareKeys(a, b);
+      if (order < 0) {
+        yield row('removed', entryText(a!));
         moveFrom = true;
-      } else if (!a || b.key < a.key) {
-        yield row('added', b.text);
+      } else if (order > 0) {
+        yield row('added', entryText(b!));
         moveTo = true;
       } else {
-        if (a.text !== b.text) {
-          const before = canonicalOf(a.text);
-          const after = canonicalOf(b.text);
-          if (before !== after) {
-            const fields = changedFields(before, after);
-            if (Object.keys(fields).length > 0) yield { ...row('changed', b.text), fields };
+        if (!sameText(a!, b!)) {
+          const after = entryText(b!);
+          const before = canonicalOf(entryText(a!));
+          const canonicalAfter = canonicalOf(after);
+          if (before !== canonicalAfter) {
+            const fields = changedFields(before, canonicalAfter);
+            if (Object.keys(fields).length > 0) yield { ...row('changed', after), fields };
           }
         }
         moveFrom = true;

@@ -15,9 +15,45 @@ export interface ExternalSortOptions {
   tempDir: string;
   /** A name for the run files, unique within `tempDir`. */
   name: string;
-  /** Bytes of canonical text held in memory before a sorted run is spilled to disk. */
+  /** Bytes of keys and texts held in memory before a sorted run is spilled to disk. */
   budgetBytes: number;
   signal?: AbortSignal | undefined;
+}
+
+/**
+ * An entry as a cursor holds it: `key` TAB `text` as UTF-8 bytes in a buffer the cursor owns, valid
+ * until it advances (the object itself is reused). Keys and texts are compared as bytes and decoded
+ * only when a row is written, so the millions of unchanged records never become strings again.
+ */
+export interface CursorEntry {
+  bytes: Buffer;
+  keyStart: number;
+  /** Where the key ends: the TAB; the text starts after it. */
+  keyEnd: number;
+  end: number;
+}
+
+/** The text of a cursor's entry, decoded. */
+export function entryText(entry: CursorEntry): string {
+  return entry.bytes.toString('utf8', entry.keyEnd + 1, entry.end);
+}
+
+/** Orders two entries by key bytes (UTF-8 order, the same in memory and on disk). */
+export function compareKeys(a: CursorEntry, b: CursorEntry): number {
+  return a.bytes.compare(b.bytes, b.keyStart, b.keyEnd, a.keyStart, a.keyEnd);
+}
+
+/** Whether two entries' texts are the same bytes. */
+export function sameText(a: CursorEntry, b: CursorEntry): boolean {
+  return (
+    a.end - a.keyEnd === b.end - b.keyEnd &&
+    a.bytes.compare(b.bytes, b.keyEnd + 1, b.end, a.keyEnd + 1, a.end) === 0
+  );
+}
+
+/** Key order, then text order (duplicate keys then pair up the same on both sides). */
+function compareEntries(a: CursorEntry, b: CursorEntry): number {
+  return compareKeys(a, b) || a.bytes.compare(b.bytes, b.keyEnd + 1, b.end, a.keyEnd + 1, a.end);
 }
 
 /**
@@ -25,7 +61,7 @@ export interface ExternalSortOptions {
  * `advance()` moves on. Run files are read with synchronous reads of 256 kB: no promise per entry.
  */
 export interface SortedCursor {
-  current: SortEntry | undefined;
+  current: CursorEntry | undefined;
   advance(): void;
   /** Stops early: closes the run files (they are removed with the temporary folder). */
   close(): void;
@@ -36,79 +72,73 @@ const TAB = 9;
 const NEWLINE = 10;
 
 /**
- * Entries held for one run: the keys as strings (short), the texts as UTF-8 bytes in one growing
- * buffer. A text string is garbage as soon as it is copied in, so it dies young; only the keys
- * survive until the spill, which keeps V8's old generation (and its full collections) small.
+ * The entries of one run as UTF-8 bytes (`key` TAB `text`) in one buffer, located by typed arrays:
+ * no string or object per entry outlives its record, so V8's old generation (and its full
+ * collections) stays small however many records pass through.
  */
 class RunBuffer {
-  keys: string[] = [];
-  starts: number[] = [];
-  ends: number[] = [];
   arena: Buffer;
   used = 0;
+  /** Per entry: where it starts, where its key ends (the TAB), where it ends. */
+  spans = new Int32Array(3 * 4096);
+  size = 0;
 
   constructor(readonly budgetBytes: number) {
-    // Sized for the budget once (it grows only for a record larger than the room left).
+    // Sized for the budget once; it grows only for a record larger than the room left.
     this.arena = Buffer.allocUnsafe(Math.min(budgetBytes + 256 * 1024, 64 * 1024 * 1024));
   }
 
   /** Adds an entry; false when the budget is reached (the entry is added all the same). */
   add(entry: SortEntry): boolean {
-    const most = entry.text.length * 3;
+    const most = (entry.key.length + entry.text.length) * 3 + 1;
     if (this.used + most > this.arena.length) {
       const grown = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.used + most));
       this.arena.copy(grown, 0, 0, this.used);
       this.arena = grown;
     }
-    const written = this.arena.write(entry.text, this.used, 'utf8');
-    this.keys.push(entry.key);
-    this.starts.push(this.used);
-    this.used += written;
-    this.ends.push(this.used);
+    if (3 * (this.size + 1) > this.spans.length) {
+      const grown = new Int32Array(this.spans.length * 2);
+      grown.set(this.spans);
+      this.spans = grown;
+    }
+    const start = this.used;
+    const keyEnd = start + this.arena.write(entry.key, start, 'utf8');
+    this.arena[keyEnd] = TAB;
+    this.used = keyEnd + 1 + this.arena.write(entry.text, keyEnd + 1, 'utf8');
+    this.spans[3 * this.size] = start;
+    this.spans[3 * this.size + 1] = keyEnd;
+    this.spans[3 * this.size + 2] = this.used;
+    this.size++;
     return this.used < this.budgetBytes;
   }
 
-  get size(): number {
-    return this.keys.length;
-  }
-
-  /** The entries' positions in key order, then text order (so duplicate keys pair up alike on both sides). */
+  /** The entries' positions in key order, then text order. */
   order(): Uint32Array {
-    const { keys, starts, ends, arena } = this;
-    const order = new Uint32Array(keys.length);
+    const { spans, arena } = this;
+    const order = new Uint32Array(this.size);
     for (let index = 0; index < order.length; index++) order[index] = index;
     order.sort((a, b) => {
-      const x = keys[a]!;
-      const y = keys[b]!;
-      if (x !== y) return x < y ? -1 : 1;
-      // Duplicate keys (rare): by text, compared as the merge compares them.
-      const p = arena.toString('utf8', starts[a]!, ends[a]!);
-      const q = arena.toString('utf8', starts[b]!, ends[b]!);
-      return p === q ? 0 : p < q ? -1 : 1;
+      const byKey = arena.compare(arena, spans[3 * b]!, spans[3 * b + 1]!, spans[3 * a]!, spans[3 * a + 1]!);
+      if (byKey !== 0) return byKey;
+      return arena.compare(
+        arena,
+        spans[3 * b + 1]! + 1,
+        spans[3 * b + 2]!,
+        spans[3 * a + 1]! + 1,
+        spans[3 * a + 2]!,
+      );
     });
     return order;
   }
 
-  text(index: number): string {
-    return this.arena.toString('utf8', this.starts[index]!, this.ends[index]!);
-  }
-
   clear(): void {
-    this.keys = [];
-    this.starts = [];
-    this.ends = [];
     this.used = 0;
+    this.size = 0;
   }
-}
-
-/** Key order (UTF-16 code units), then text order. */
-export function compareEntries(a: SortEntry, b: SortEntry): number {
-  if (a.key !== b.key) return a.key < b.key ? -1 : 1;
-  return a.text === b.text ? 0 : a.text < b.text ? -1 : 1;
 }
 
 /**
- * Sorts the entries of `records` by key with bounded memory: up to `budgetBytes` of canonical text
+ * Sorts the entries of `records` by key with bounded memory: up to `budgetBytes` of keys and texts
  * are sorted in memory and, once the budget is reached, written as a sorted run (`key` TAB `text`
  * LF); the runs are then merged. An entity that fits in the budget never touches the disk.
  * @returns how many runs were written, and a cursor over the sorted entries (positioned on the first)
@@ -139,14 +169,22 @@ export async function sortExternally<T>(
 
 function memoryCursor(buffer: RunBuffer): SortedCursor {
   const order = buffer.order();
-  let position = 0;
-  const at = (index: number): SortEntry | undefined =>
-    index < order.length ? { key: buffer.keys[order[index]!]!, text: buffer.text(order[index]!) } : undefined;
+  const { spans } = buffer;
+  const entry: CursorEntry = { bytes: buffer.arena, keyStart: 0, keyEnd: 0, end: 0 };
+  let position = -1;
   const cursor: SortedCursor = {
-    current: at(0),
+    current: undefined,
     advance() {
       position++;
-      cursor.current = at(position);
+      if (position >= order.length) {
+        cursor.current = undefined;
+        return;
+      }
+      const index = order[position]!;
+      entry.keyStart = spans[3 * index]!;
+      entry.keyEnd = spans[3 * index + 1]!;
+      entry.end = spans[3 * index + 2]!;
+      cursor.current = entry;
     },
     close() {
       position = order.length;
@@ -154,44 +192,39 @@ function memoryCursor(buffer: RunBuffer): SortedCursor {
       buffer.clear();
     },
   };
+  cursor.advance();
   return cursor;
 }
 
 /** Writes the buffer's entries in order as one run file, with synchronous writes of 256 kB. */
 function writeRun(file: string, buffer: RunBuffer): void {
   const order = buffer.order();
+  const { spans, arena } = buffer;
   const out = Buffer.allocUnsafe(IO_BYTES);
   const fd = openSync(file, 'w', 0o600);
+  const writeAll = (bytes: Buffer, length: number) => {
+    let done = 0;
+    while (done < length) done += writeSync(fd, bytes, done, length - done);
+  };
   try {
     let used = 0;
-    const flush = () => {
-      let done = 0;
-      while (done < used) done += writeSync(fd, out, done, used - done);
-      used = 0;
-    };
     for (const index of order) {
-      const key = buffer.keys[index]!;
-      const start = buffer.starts[index]!;
-      const end = buffer.ends[index]!;
-      const need = key.length * 3 + 2 + (end - start);
-      if (used + need > out.length) flush();
+      const start = spans[3 * index]!;
+      const end = spans[3 * index + 2]!;
+      const need = end - start + 1;
+      if (used + need > out.length) {
+        writeAll(out, used);
+        used = 0;
+      }
       if (need > out.length) {
         // A record larger than the write buffer goes out on its own.
-        const line = Buffer.concat([
-          Buffer.from(`${key}\t`),
-          buffer.arena.subarray(start, end),
-          Buffer.from('\n'),
-        ]);
-        let done = 0;
-        while (done < line.length) done += writeSync(fd, line, done, line.length - done);
+        writeAll(Buffer.concat([arena.subarray(start, end), Buffer.from('\n')]), need);
         continue;
       }
-      used += out.write(key, used, 'utf8');
-      out[used++] = TAB;
-      used += buffer.arena.copy(out, used, start, end);
+      used += arena.copy(out, used, start, end);
       out[used++] = NEWLINE;
     }
-    flush();
+    writeAll(out, used);
   } finally {
     closeSync(fd);
   }
@@ -204,7 +237,8 @@ class RunReader {
   #start = 0;
   #end = 0;
   #eof = false;
-  current: SortEntry | undefined;
+  readonly #entry: CursorEntry = { bytes: this.#buffer, keyStart: 0, keyEnd: 0, end: 0 };
+  current: CursorEntry | undefined;
 
   constructor(file: string) {
     this.#fd = openSync(file, 'r');
@@ -228,12 +262,12 @@ class RunReader {
       this.close();
       return;
     }
-    const buffer = this.#buffer;
-    const tab = buffer.indexOf(TAB, this.#start);
-    this.current = {
-      key: buffer.toString('utf8', this.#start, tab),
-      text: buffer.toString('utf8', tab + 1, newline),
-    };
+    const entry = this.#entry;
+    entry.bytes = this.#buffer;
+    entry.keyStart = this.#start;
+    entry.keyEnd = this.#buffer.indexOf(TAB, this.#start);
+    entry.end = newline;
+    this.current = entry;
     this.#start = newline + 1;
   }
 
@@ -260,7 +294,7 @@ class MergeCursor implements SortedCursor {
   readonly #readers: RunReader[];
   #live: RunReader[];
   #smallest: RunReader | undefined;
-  current: SortEntry | undefined;
+  current: CursorEntry | undefined;
 
   constructor(files: string[]) {
     this.#readers = files.map((file) => new RunReader(file));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { columnCanonicaliser, wholeRecordCanonicaliser } from '../../src/diff/canonical-record.js';
 import { type ChangeRow, diffSnapshots, type EntityOutcome } from '../../src/diff/diff-snapshots.js';
-import { sortExternally } from '../../src/diff/external-sort.js';
+import { entryText, sortExternally } from '../../src/diff/external-sort.js';
 import type { OpenedSnapshot } from '../../src/export/open-snapshot.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'okta-connector-diff-unit-'));
@@ -81,7 +81,8 @@ describe('sortExternally', () => {
     expect(result.runs).toBeGreaterThan(10);
     expect(readdirSync(temp).length).toBe(result.runs);
     const out: string[] = [];
-    for (const { cursor } = result; cursor.current; cursor.advance()) out.push(cursor.current.key);
+    for (const { cursor } = result; cursor.current; cursor.advance())
+      out.push(cursor.current.bytes.toString('utf8', cursor.current.keyStart, cursor.current.keyEnd));
     expect(out).toEqual([...keys].sort());
     // Equal keys keep a stable order: by their text.
     expect(out.length).toBe(keys.length);
@@ -101,7 +102,7 @@ describe('sortExternally', () => {
     expect(result.runs).toBe(0);
     expect(readdirSync(temp)).toEqual([]);
     const out = [];
-    for (const { cursor } = result; cursor.current; cursor.advance()) out.push(cursor.current.text);
+    for (const { cursor } = result; cursor.current; cursor.advance()) out.push(entryText(cursor.current));
     expect(out).toEqual(['1', '2']);
   });
 });

@@ -12,7 +12,6 @@ import { previousCompleteSnapshot } from '../../diff/previous-snapshot.js';
 import { ExitCode, type ExitCodeValue, InterruptedError, UsageError } from '../../errors.js';
 import { type OpenedSnapshot, openSnapshot } from '../../export/open-snapshot.js';
 import { openFileSink, openStreamSink } from '../../export/output-sink.js';
-import { startHeapGovernor } from '../../sync/heap-governor.js';
 import type { Env, Io } from '../../ui/io.js';
 import { VERSION } from '../../version.js';
 import { DIFF_FORMATS, type DiffFlags, type DiffFormat } from './options.js';
@@ -157,13 +156,6 @@ export async function runDiff(options: DiffOptions, io: Io): Promise<DiffResult>
   io.logger.info(`Comparing snapshot ${from.id} (from) with ${to.id} (to) of ${to.manifest.org} …`);
 
   const tempDir = await mkdtemp(join(tmpdir(), 'okta-connector-diff-'));
-  // Diff parses two snapshots' worth of JSON that is garbage a moment later; left alone, V8 lets it
-  // pile up to several times the live data (the sort buffers) before collecting.
-  const governor = startHeapGovernor({
-    floorBytes: 48 * 1024 * 1024,
-    headroomBytes: 24 * 1024 * 1024,
-    headroomRatio: 0.25,
-  });
   const sink = toStdout ? openStreamSink(io.stdout) : openFileSink(outputPath);
   const outcomes: EntityOutcome[] = [];
   const progress = { entity: '', records: 0 };
@@ -214,7 +206,6 @@ export async function runDiff(options: DiffOptions, io: Io): Promise<DiffResult>
     throw error instanceof InterruptedError || options.signal?.aborted ? interrupted() : error;
   } finally {
     clearInterval(ticker);
-    governor.stop();
     await rm(tempDir, { recursive: true, force: true });
   }
 
