@@ -36,12 +36,113 @@ export function commandOf(argv: readonly string[]): string | undefined {
  */
 const SYNC_YOUNG_GENERATION_MB = 4;
 
-/** What the CLI handles itself (other signals end the process as they always do). */
-const RELAYED_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** What the CLI handles itself (other signals end the process as they always do). A closed terminal (SIGHUP) is a SIGTERM. */
+const RELAYED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** How long a sync may take to clean up after a signal before the main thread stops it. */
+export const STOP_GRACE_MS = 5_000;
+
+/** How long `worker.terminate()` may take before the process ends itself by the signal. */
+export const TERMINATE_GRACE_MS = 1_000;
+
+/** A second signal this soon after the first is the same one delivered twice, not "stop now". */
+const SECOND_SIGNAL_AFTER_MS = 1_000;
 
 function terminalOf(stream: NodeJS.WriteStream): WorkerSetup['stdout'] {
   if (!stream.isTTY) return { isTTY: false };
   return { isTTY: true, columns: stream.columns, rows: stream.rows, colorDepth: stream.getColorDepth() };
+}
+
+export interface SuperviseOptions {
+  /** Where signals arrive. @default process */
+  signals?: NodeJS.EventEmitter;
+  /** @default process.stderr */
+  stderr?: { write(text: string): unknown };
+  /** @default STOP_GRACE_MS */
+  graceMs?: number;
+  /** @default TERMINATE_GRACE_MS */
+  terminateMs?: number;
+  /** @default Date.now */
+  now?: () => number;
+  /**
+   * The last resort: ends the process by the signal itself. A worker blocked inside a system call
+   * (Node's recursive mkdir under /proc never returns) outlives `terminate()`, and `process.exit()`
+   * would wait for it forever. @default re-raise the signal with its default action
+   */
+  forceExit?: (signal: NodeJS.Signals) => void;
+}
+
+function reRaise(signal: NodeJS.Signals): void {
+  for (const name of RELAYED_SIGNALS) process.removeAllListeners(name);
+  process.kill(process.pid, signal);
+}
+
+/**
+ * Relays signals to the sync worker and resolves with its exit code. The worker cleans up and exits
+ * 130; one that has not stopped within `graceMs` of the first signal (or at a second signal a moment
+ * later: "a second Ctrl-C means now") is terminated, and the process ends even if that fails.
+ */
+export function superviseWorker(worker: Worker, options: SuperviseOptions = {}): Promise<number> {
+  const signals = options.signals ?? process;
+  const stderr = options.stderr ?? process.stderr;
+  const graceMs = options.graceMs ?? STOP_GRACE_MS;
+  const terminateMs = options.terminateMs ?? TERMINATE_GRACE_MS;
+  const now = options.now ?? Date.now;
+  const forceExit = options.forceExit ?? reRaise;
+  let first: { signal: NodeJS.Signals; at: number } | undefined;
+  let stopping = false;
+  const timers: NodeJS.Timeout[] = [];
+
+  return new Promise<number>((resolve) => {
+    const stopNow = (why: string) => {
+      if (stopping || !first) return;
+      stopping = true;
+      const signal = first.signal;
+      stderr.write(
+        `✖ okta-connector: the sync ${why}; stopped it. The last complete snapshot is untouched; the next run removes what this one left.\n`,
+      );
+      void worker.terminate();
+      const force = setTimeout(() => forceExit(signal), terminateMs);
+      force.unref();
+      timers.push(force);
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!first) {
+        first = { signal, at: now() };
+        // SIGHUP (the terminal closed) asks for what SIGTERM does: the worker's CLI knows SIGTERM.
+        worker.postMessage({ signal: signal === 'SIGHUP' ? 'SIGTERM' : signal });
+        timers.push(
+          setTimeout(
+            () => stopNow(`did not stop within ${Math.round(graceMs / 1000)} s of ${first?.signal}`),
+            graceMs,
+          ),
+        );
+        return;
+      }
+      if (now() - first.at >= SECOND_SIGNAL_AFTER_MS) stopNow(`got a second ${signal}`);
+    };
+    const done = (code: number) => {
+      for (const signal of RELAYED_SIGNALS) signals.off(signal, onSignal);
+      for (const timer of timers) clearTimeout(timer);
+      // Terminated after a signal: the exit status of an interrupted run.
+      resolve(stopping ? 130 : code);
+    };
+    for (const signal of RELAYED_SIGNALS) signals.on(signal, onSignal);
+    worker.on('message', (message: { crash?: { name: string; message: string } }) => {
+      if (message?.crash) stderr.write(crashLine(message.crash));
+    });
+    worker.once('error', (error) => {
+      stderr.write(crashLine({ name: error.name, message: error.message }));
+      done(1);
+    });
+    worker.once('exit', done);
+  });
+}
+
+/** An exception nothing in the CLI caught (a bug): its name and the first line of its message. */
+function crashLine(error: { name: string; message: string }): string {
+  const message = (error.message.split('\n')[0] ?? '').slice(0, 300);
+  return `✖ okta-connector stopped on an unexpected ${error.name}${message ? `: ${message}` : ''} (a bug: please report it).\n`;
 }
 
 async function runSyncInWorker(argv: string[]): Promise<void> {
@@ -53,8 +154,6 @@ async function runSyncInWorker(argv: string[]): Promise<void> {
     resourceLimits: { maxYoungGenerationSizeMb: SYNC_YOUNG_GENERATION_MB },
   });
   if (readsStdin && worker.stdin) process.stdin.pipe(worker.stdin);
-  const relay = (signal: NodeJS.Signals) => worker.postMessage({ signal });
-  for (const signal of RELAYED_SIGNALS) process.on(signal, relay);
   // Both streams usually share one terminal, but either may be redirected.
   const onResize = () =>
     worker.postMessage({
@@ -63,17 +162,7 @@ async function runSyncInWorker(argv: string[]): Promise<void> {
   const terminal = process.stderr.isTTY ? process.stderr : process.stdout.isTTY ? process.stdout : undefined;
   terminal?.on('resize', onResize);
 
-  const exitCode = await new Promise<number>((resolve) => {
-    worker.once('error', (error) => {
-      // An exception nothing in the CLI caught: a bug. Its message may quote data, so only the name.
-      process.stderr.write(
-        `✖ okta-connector stopped on an unexpected ${error.name} (a bug: please report it).\n`,
-      );
-      resolve(1);
-    });
-    worker.once('exit', resolve);
-  });
-  for (const signal of RELAYED_SIGNALS) process.off(signal, relay);
+  const exitCode = await superviseWorker(worker);
   terminal?.off('resize', onResize);
   if (readsStdin) {
     process.stdin.unpipe();

@@ -1,5 +1,6 @@
 import readline from 'node:readline';
 import { parentPort, workerData } from 'node:worker_threads';
+import { redact } from './ui/redact.js';
 
 /**
  * The start of the worker thread `sync` runs in (see launch.ts): makes the worker's stdout and
@@ -73,6 +74,14 @@ parentPort?.on('message', (message: Relayed) => {
 });
 // Listening must not keep the worker alive once the command is done.
 parentPort?.unref();
+
+// An exception nothing caught (a bug): the main thread prints its name and message, masked here
+// where the run's secrets are known.
+process.setUncaughtExceptionCaptureCallback((error) => {
+  const { name, message } = error instanceof Error ? error : { name: 'exception', message: String(error) };
+  parentPort?.postMessage({ crash: { name, message: redact(message) } });
+  process.exit(1);
+});
 
 const { runAsProgram } = await import('./cli/program.js');
 await runAsProgram(setup.argv);

@@ -374,8 +374,9 @@ function buildProgram(context: CliContext, state: RunState): Command {
           firstSignalAt ??= Date.now();
           controller.abort();
         };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
+        // A closed terminal (SIGHUP) stops a sync as SIGTERM does: cleaned up, exit 130.
+        const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+        for (const signal of signals) process.on(signal, onSignal);
         try {
           const result = await sync(
             { ...options, env: context.env, cwd: context.cwd, signal: controller.signal },
@@ -388,8 +389,7 @@ function buildProgram(context: CliContext, state: RunState): Command {
             exitCode: result.exitCode,
           };
         } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
+          for (const signal of signals) process.off(signal, onSignal);
         }
       }),
     );

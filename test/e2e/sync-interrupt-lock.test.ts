@@ -153,6 +153,7 @@ async function lockScenario(): Promise<LockScenario> {
 const scenarios = {} as {
   SIGTERM: Interrupted;
   SIGINT: Interrupted;
+  SIGHUP: Interrupted;
   SIGKILL: Interrupted;
   lock: LockScenario;
 };
@@ -162,12 +163,15 @@ beforeAll(async () => {
   work = await makeWorkspace();
   fast = await startSampleOrg({ size: 'tiny', rateLimits: GENEROUS_RATE_LIMITS });
   slow = await startSampleOrg({ size: 'small', rateLimits: GENEROUS_RATE_LIMITS, latencyMs: 600 });
-  [scenarios.SIGTERM, scenarios.SIGINT, scenarios.SIGKILL, scenarios.lock] = await Promise.all([
-    interruptScenario('SIGTERM'),
-    interruptScenario('SIGINT'),
-    interruptScenario('SIGKILL'),
-    lockScenario(),
-  ]);
+  [scenarios.SIGTERM, scenarios.SIGINT, scenarios.SIGHUP, scenarios.SIGKILL, scenarios.lock] =
+    await Promise.all([
+      interruptScenario('SIGTERM'),
+      interruptScenario('SIGINT'),
+      // A closed terminal: handled like SIGTERM, not a kill with no clean-up.
+      interruptScenario('SIGHUP'),
+      interruptScenario('SIGKILL'),
+      lockScenario(),
+    ]);
 }, 90_000);
 
 afterAll(async () => {
@@ -178,7 +182,7 @@ afterAll(async () => {
   await work?.remove();
 });
 
-describe.each(['SIGTERM', 'SIGINT'] as const)('%s in the middle of a sync', (signal) => {
+describe.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('%s in the middle of a sync', (signal) => {
   it('exits 130; the previous snapshot and latest.json are untouched, nothing looks complete, no lock is left', () => {
     const run = scenarios[signal];
     expect(run.result.exitCode).toBe(EXIT_INTERRUPTED);
