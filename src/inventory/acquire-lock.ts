@@ -7,9 +7,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { LockedError } from '../errors.js';
 import { isProcessAlive } from './is-process-alive.js';
+import { bootId, processStartOf } from './process-identity.js';
 import { profileDir } from './profile-dir.js';
 
 export const LOCK_FILE = '.lock';
+
+/** Tokens of the locks this process holds: a lock naming our pid is ours only if listed here. */
+const heldHere = new Set<string>();
 
 /** How long to wait while another run is taking a stale lock over (it holds `.lock.takeover`). */
 const TAKEOVER_RETRY_MS = 20;
@@ -34,6 +38,10 @@ export const lockInfoSchema = z
     command: z.string(),
     /** Random, so a holder recognises its own lock even after its pid was recycled. */
     token: z.string().optional(),
+    /** Linux: the kernel's boot id when the lock was written (a lock from before a reboot is stale). */
+    bootId: z.string().optional(),
+    /** Linux: the holder's start time (`/proc/<pid>/stat`), which a recycled pid does not share. */
+    processStart: z.string().optional(),
   })
   .loose();
 export type LockInfo = z.infer<typeof lockInfoSchema>;
@@ -72,7 +80,8 @@ export interface ProfileLock {
  *
  * The lock file is created with `open(…, 'wx')`, which fails if it exists. The holder touches it every
  * `heartbeatMs`. An existing lock is stale when it names a pid on this host that is no longer running
- * (`process.kill(pid, 0)` gives ESRCH), when it comes from another host and has not been touched for
+ * (`process.kill(pid, 0)` gives ESRCH), our own pid without being ours, a pid that started at another
+ * time or before the last reboot (Linux: see process-identity.ts), when it comes from another host and has not been touched for
  * `staleMs` (another host's pid cannot be checked from here, and containers get a new host name each
  * run), or when it cannot be parsed and is older than `unreadableGraceMs`; a stale lock is taken over.
  * Otherwise: `LockedError`, naming the pid, host and start time.
@@ -93,6 +102,10 @@ export async function acquireLock(options: AcquireLockOptions): Promise<ProfileL
     command: options.command ?? 'sync',
     token: randomBytes(16).toString('hex'),
   };
+  const boot = bootId();
+  const start = processStartOf(process.pid);
+  if (boot) info.bootId = boot;
+  if (start) info.processStart = start;
   await mkdir(base, { recursive: true });
 
   for (let attempt = 0; attempt < 50; attempt += 1) {
@@ -116,6 +129,7 @@ export async function acquireLock(options: AcquireLockOptions): Promise<ProfileL
     } finally {
       await handle.close();
     }
+    heldHere.add(info.token as string);
     return createLockHandle(path, info, options.heartbeatMs ?? LOCK_HEARTBEAT_MS);
   }
   throw lockedError(options.profile, path, (await readLock(path))?.info);
@@ -146,12 +160,14 @@ function createLockHandle(path: string, info: LockInfo, heartbeatMs: number): Pr
     path,
     info,
     async release() {
+      heldHere.delete(info.token as string);
       clearInterval(heartbeat);
       process.off('exit', onExit);
       const raw = await readFile(path, 'utf8').catch(() => undefined);
       if (isOurs(raw)) await rm(path, { force: true });
     },
     releaseSync() {
+      heldHere.delete(info.token as string);
       clearInterval(heartbeat);
       process.off('exit', onExit);
       let raw: string | undefined;
@@ -177,7 +193,15 @@ function createLockHandle(path: string, info: LockInfo, heartbeatMs: number): Pr
  * cannot be checked from here, so its lock holds while its run keeps touching it.
  */
 function isHeld(info: LockInfo, ageMs: number, staleMs: number): boolean {
-  return info.hostname === hostname() ? isProcessAlive(info.pid) : ageMs < staleMs;
+  if (info.hostname !== hostname()) return ageMs < staleMs;
+  // Our own pid, but not a lock we took: a run that had this pid before (a container's PID 1 killed
+  // mid-run, whose successor is PID 1 again) is gone.
+  if (info.pid === process.pid) return info.token !== undefined && heldHere.has(info.token);
+  const boot = bootId();
+  if (info.bootId && boot && info.bootId !== boot) return false;
+  if (!isProcessAlive(info.pid)) return false;
+  const start = info.processStart ? processStartOf(info.pid) : undefined;
+  return !(start && start !== info.processStart);
 }
 
 async function readLock(
