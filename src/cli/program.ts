@@ -339,6 +339,10 @@ function buildProgram(context: CliContext, state: RunState): Command {
       'with --incremental: run in full when the last full run is older (default: 7)',
     )
     .option('--keep <n>', 'keep the newest n snapshots (never the latest complete one)')
+    .option(
+      '--group-readable',
+      "let the owner's group read the snapshots (0640 files in 0750 folders; default: owner only)",
+    )
     .option('--bom', 'CSV: start files with a UTF-8 byte order mark (for Excel)')
     .option(
       '--no-formula-protection',
@@ -636,6 +640,7 @@ interface SyncFlags {
   incremental?: boolean;
   full?: boolean;
   fullEvery?: string;
+  groupReadable?: boolean;
   bom?: boolean;
   formulaProtection?: boolean;
   rateLimitShare?: string;

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { UsageError } from '../errors.js';
 import type { Env } from '../ui/io.js';
 
 /** The home directory, from the given environment first so tests and cron wrappers can point it elsewhere. */
@@ -30,4 +31,17 @@ export function resolveUserPath(input: string, env: Env, cwd: string): string {
   if (input === '~') return home;
   if (input.startsWith('~/') || input.startsWith('~\\')) return path.join(home, input.slice(2));
   return path.resolve(cwd, input);
+}
+
+/**
+ * An option that names a path must not be empty: `--output-dir ""` (an unset shell variable) would
+ * otherwise fall back to the default folder without a word.
+ * @throws UsageError (exit 2)
+ */
+export function refuseEmptyPath(flag: string, value: string | undefined, instead: string): void {
+  if (value !== undefined && value.trim() === '') {
+    throw new UsageError(`${flag} is empty.`, {
+      hint: `Give it a folder or file (an unset shell variable expands to nothing), or leave ${flag} out to use ${instead}.`,
+    });
+  }
 }

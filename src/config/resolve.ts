@@ -2,7 +2,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { type OrgUrl, parseOrgUrl } from '../okta/org-url.js';
 import type { Env } from '../ui/io.js';
 import { registerSecret } from '../ui/redact.js';
-import { homeDir, resolveUserPath } from './paths.js';
+import { homeDir, refuseEmptyPath, resolveUserPath } from './paths.js';
 import { OUTPUT_FORMATS, type OutputFormat, outputFormatSchema, type Profile } from './schema.js';
 import { ConfigStore } from './store.js';
 import { normalizeToken } from './token.js';
@@ -211,6 +211,11 @@ export function resolveSettings(
   const { env, flags = {}, cwd = process.cwd() } = options;
   const profile = options.loadProfile ?? profileLoader(options);
 
+  refuseEmptyPath(
+    '--output-dir',
+    flags.outputDir,
+    'OKTA_CONNECTOR_OUTPUT_DIR, the profile or ~/okta-inventory',
+  );
   const outputDir = pick(flags.outputDir, env[ENV.outputDir], () => profile()?.outputDir);
   const format = pick(flags.format, env[ENV.format], () => profile()?.format);
   let formatValue: OutputFormat = DEFAULT_FORMAT;

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type Conf from 'conf';
 import type { z } from 'zod';
@@ -60,7 +60,10 @@ export class ConfigStore {
   readonly path: string;
   #conf: Conf<Record<string, unknown>> | undefined;
 
+  readonly #fromEnv: boolean;
+
   constructor(env: Env) {
+    this.#fromEnv = Boolean(env.OKTA_CONNECTOR_CONFIG_DIR);
     this.dir = configDir(env);
     this.path = path.join(this.dir, CONFIG_FILE_NAME);
   }
@@ -72,7 +75,10 @@ export class ConfigStore {
 
   /** The whole file, validated. A missing file reads as no profiles. Registers every token for redaction. */
   read(): ConfigFile {
-    if (!this.exists()) return { profiles: {} };
+    if (!this.exists()) {
+      this.#refuseFileAsDir();
+      return { profiles: {} };
+    }
     const result = configFileSchema.safeParse(this.#readFile());
     if (!result.success) {
       throw new ConfigError(
@@ -106,6 +112,28 @@ export class ConfigStore {
     const { [name]: _removed, ...rest } = profiles;
     this.#write(rest);
     return true;
+  }
+
+  /** A config folder that is a file would read as "no profiles" and end in a misleading "No Okta domain". */
+  #refuseFileAsDir(): void {
+    let isFile = false;
+    try {
+      isFile = !statSync(this.dir).isDirectory();
+    } catch {
+      return;
+    }
+    if (!isFile) return;
+    const named = this.#fromEnv;
+    throw new ConfigError(
+      named
+        ? `OKTA_CONNECTOR_CONFIG_DIR names ${this.dir}, which is a file, not a folder.`
+        : `The config folder ${this.dir} is a file, not a folder.`,
+      {
+        hint: named
+          ? 'Point OKTA_CONNECTOR_CONFIG_DIR at the folder that holds config.json (it is created by okta-connector configure), or unset it.'
+          : 'Move that file away, then run okta-connector configure.',
+      },
+    );
   }
 
   #fixHint(): string {

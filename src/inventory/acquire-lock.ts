@@ -107,7 +107,23 @@ export async function acquireLock(options: AcquireLockOptions): Promise<ProfileL
   if (boot) info.bootId = boot;
   if (start) info.processStart = start;
   await mkdir(base, { recursive: true });
+  // Ours from the moment the file may exist: a run of this process checking it meanwhile must see it held.
+  heldHere.add(info.token as string);
+  try {
+    return await takeLock(path, info, options, graceMs, staleMs);
+  } catch (error) {
+    heldHere.delete(info.token as string);
+    throw error;
+  }
+}
 
+async function takeLock(
+  path: string,
+  info: LockInfo,
+  options: AcquireLockOptions,
+  graceMs: number,
+  staleMs: number,
+): Promise<ProfileLock> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     let handle: Awaited<ReturnType<typeof open>>;
     try {
@@ -129,7 +145,6 @@ export async function acquireLock(options: AcquireLockOptions): Promise<ProfileL
     } finally {
       await handle.close();
     }
-    heldHere.add(info.token as string);
     return createLockHandle(path, info, options.heartbeatMs ?? LOCK_HEARTBEAT_MS);
   }
   throw lockedError(options.profile, path, (await readLock(path))?.info);

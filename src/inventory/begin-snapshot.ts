@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { InternalError } from '../errors.js';
+import { ConfigError, InternalError } from '../errors.js';
 import type { ColumnPlan, CsvOptions } from '../formats/column-plan.js';
 import { createEntityWriter } from '../formats/create-entity-writer.js';
 import type { EntityFileResult, EntityWriter, OutputFormat } from '../formats/entity-writer.js';
 import { fsyncPath } from '../formats/fsync-path.js';
+import { diskErrorOf } from './disk-errors.js';
+import { type FileModes, PRIVATE_MODES } from './file-modes.js';
 import { writeLatestPointer } from './latest-pointer.js';
 import { MANIFEST_FILE, type Manifest, manifestSchema } from './manifest.js';
 import { profileDir } from './profile-dir.js';
@@ -35,6 +37,8 @@ export interface BeginSnapshotOptions {
   profile: string;
   /** @default new Date() */
   now?: Date;
+  /** Of the snapshot folder and its files, exactly (the umask does not apply). @default PRIVATE_MODES */
+  modes?: FileModes;
 }
 
 /**
@@ -46,7 +50,8 @@ export interface BeginSnapshotOptions {
  */
 export async function beginSnapshot(options: BeginSnapshotOptions): Promise<SnapshotHandle> {
   const base = profileDir(options.outputDir, options.profile);
-  await mkdir(base, { recursive: true });
+  const modes = options.modes ?? PRIVATE_MODES;
+  await mkdir(base, { recursive: true, mode: modes.dir });
   await removeStaleWork(base);
 
   const baseId = formatSnapshotId(options.now ?? new Date());
@@ -59,7 +64,8 @@ export async function beginSnapshot(options: BeginSnapshotOptions): Promise<Snap
     if (await isTaken(base, id)) continue;
     tempDir = join(base, partialFolderName(id));
     try {
-      await mkdir(tempDir);
+      await mkdir(tempDir, { mode: modes.dir });
+      await chmod(tempDir, modes.dir);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -83,8 +89,11 @@ export async function beginSnapshot(options: BeginSnapshotOptions): Promise<Snap
     try {
       await checkEntityFiles(tempDir, parsed.data);
       const manifestText = `${JSON.stringify(parsed.data, null, 2)}\n`;
-      await writeFile(join(tempDir, MANIFEST_FILE), manifestText, { flag: 'wx' });
-      for (const name of await readdir(tempDir)) await fsyncPath(join(tempDir, name), 'file');
+      await writeFile(join(tempDir, MANIFEST_FILE), manifestText, { flag: 'wx', mode: modes.file });
+      for (const name of await readdir(tempDir)) {
+        await chmod(join(tempDir, name), modes.file);
+        await fsyncPath(join(tempDir, name), 'file');
+      }
       await fsyncPath(tempDir, 'directory');
 
       id = await renameToFreeId(base, tempDir, baseId, suffix);
@@ -92,13 +101,21 @@ export async function beginSnapshot(options: BeginSnapshotOptions): Promise<Snap
       await fsyncPath(base, 'directory');
       state = 'committed';
       if (parsed.data.status === 'complete') {
-        await writeLatestPointer(base, {
-          snapshot: id,
-          path: id,
-          status: 'complete',
-          finishedAt: parsed.data.finishedAt,
-          manifestSha256: createHash('sha256').update(manifestText, 'utf8').digest('hex'),
-        });
+        try {
+          await writeLatestPointer(
+            base,
+            {
+              snapshot: id,
+              path: id,
+              status: 'complete',
+              finishedAt: parsed.data.finishedAt,
+              manifestSha256: createHash('sha256').update(manifestText, 'utf8').digest('hex'),
+            },
+            modes.file,
+          );
+        } catch (error) {
+          throw pointerNotMoved(error, base, id, finalDir);
+        }
       }
       return { dir: finalDir, id };
     } finally {
@@ -204,5 +221,21 @@ function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
     () => false,
+  );
+}
+
+/**
+ * The snapshot is complete on disk but latest.json still names the previous one (the disk filled
+ * between the two): say so, so nobody takes the run for failed or the folder for a stray one.
+ */
+function pointerNotMoved(error: unknown, base: string, id: string, finalDir: string): ConfigError {
+  const cause = diskErrorOf(error, { dir: base });
+  const why = cause?.message ?? (error as Error).message;
+  return new ConfigError(
+    `Snapshot ${id} is complete (${finalDir}), but latest.json could not be updated: ${why.replace(/\.$/, '')}.`,
+    {
+      cause: error,
+      hint: `latest.json still names the previous complete snapshot. ${cause?.hint ? `${cause.hint} ` : ''}Then run sync again.`,
+    },
   );
 }

@@ -28,8 +28,12 @@ export const latestPointerSchema = z
 export type LatestPointer = z.infer<typeof latestPointerSchema>;
 
 /** Replaces the pointer atomically (temporary file, flush, rename; no symlink, so Windows works too). */
-export async function writeLatestPointer(profileDir: string, pointer: LatestPointer): Promise<void> {
-  await writeFileAtomic(join(profileDir, LATEST_POINTER_FILE), `${JSON.stringify(pointer, null, 2)}\n`);
+export async function writeLatestPointer(
+  profileDir: string,
+  pointer: LatestPointer,
+  mode?: number,
+): Promise<void> {
+  await writeFileAtomic(join(profileDir, LATEST_POINTER_FILE), `${JSON.stringify(pointer, null, 2)}\n`, mode);
 }
 
 /**

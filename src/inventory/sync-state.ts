@@ -54,12 +54,17 @@ export async function loadSyncState(outputDir: string, profile: string): Promise
 }
 
 /** Validates and replaces the state atomically (temporary file, flush, rename). */
-export async function saveSyncState(outputDir: string, profile: string, state: SyncState): Promise<void> {
+export async function saveSyncState(
+  outputDir: string,
+  profile: string,
+  state: SyncState,
+  mode?: number,
+): Promise<void> {
   const base = profileDir(outputDir, profile);
   const parsed = syncStateSchema.safeParse(state);
   if (!parsed.success) throw new InternalError(`The sync state is invalid: ${z.prettifyError(parsed.error)}`);
   await mkdir(base, { recursive: true });
-  await writeFileAtomic(join(base, SYNC_STATE_FILE), `${JSON.stringify(parsed.data, null, 2)}\n`);
+  await writeFileAtomic(join(base, SYNC_STATE_FILE), `${JSON.stringify(parsed.data, null, 2)}\n`, mode);
 }
 
 function corruptState(file: string, why: string, cause: unknown): ConfigError {

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError } from '../errors.js';
 import { createEntityWriter } from '../formats/create-entity-writer.js';
 import type { EntityFileResult, EntityWriter } from '../formats/entity-writer.js';
 import { fsyncPath } from '../formats/fsync-path.js';
+import { type FileModes, PRIVATE_MODES } from '../inventory/file-modes.js';
 
 /**
  * The previous complete run's rows, kept as NDJSON whatever the snapshot's format (a CSV cannot be
@@ -28,14 +29,22 @@ export interface BaseWriter {
 }
 
 /** Starts a base in `<profileDir>/.partial-base.<id>-<pid>` (removed as stale work if this process dies). */
-export async function beginBase(profileDir: string, snapshotId: string): Promise<BaseWriter> {
+export async function beginBase(
+  profileDir: string,
+  snapshotId: string,
+  modes: FileModes = PRIVATE_MODES,
+): Promise<BaseWriter> {
   const tempDir = join(profileDir, `.partial-base.${snapshotId}-${process.pid}`);
-  await mkdir(tempDir, { recursive: true });
+  await mkdir(tempDir, { recursive: true, mode: modes.dir });
+  await chmod(tempDir, modes.dir);
   return {
     open: (name) => createEntityWriter({ dir: tempDir, entity: name, format: 'ndjson' }),
     commit: async (finalId) => {
       // On disk before state.json names it: a power cut must not leave state.json naming empty files.
-      for (const file of await readdir(tempDir)) await fsyncPath(join(tempDir, file), 'file');
+      for (const file of await readdir(tempDir)) {
+        await chmod(join(tempDir, file), modes.file);
+        await fsyncPath(join(tempDir, file), 'file');
+      }
       await fsyncPath(tempDir, 'directory');
       const name = baseFolderName(finalId);
       await rm(join(profileDir, name), { recursive: true, force: true });

@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, chmodSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -10,8 +11,8 @@ import {
   resolveCredentials,
 } from '../../config/credentials.js';
 import { resolveNetwork } from '../../config/network.js';
-import { resolveUserPath } from '../../config/paths.js';
-import { profileLoader, resolveOrgUrl, resolveSettings } from '../../config/resolve.js';
+import { refuseEmptyPath, resolveUserPath } from '../../config/paths.js';
+import { describeSource, profileLoader, resolveOrgUrl, resolveSettings } from '../../config/resolve.js';
 import { DEMO_OUTPUT_DIR } from '../../demo/start-demo-org.js';
 import {
   type ConnectorError,
@@ -24,7 +25,10 @@ import {
 import type { EntityFileResult, OutputFormat } from '../../formats/entity-writer.js';
 import { acquireLock } from '../../inventory/acquire-lock.js';
 import { beginSnapshot, type SnapshotHandle } from '../../inventory/begin-snapshot.js';
+import { diskErrorOf } from '../../inventory/disk-errors.js';
+import { ensureWritableDir } from '../../inventory/ensure-writable-dir.js';
 import { ENTITY_NAMES, type EntityName, isEntityName } from '../../inventory/entities.js';
+import { fileModes } from '../../inventory/file-modes.js';
 import { type EntityManifest, type Manifest, manifestTotals } from '../../inventory/manifest.js';
 import { profileDir } from '../../inventory/profile-dir.js';
 import { pruneSnapshots } from '../../inventory/prune-snapshots.js';
@@ -98,6 +102,8 @@ export interface SyncOptions {
   incremental?: boolean | undefined;
   /** Forces a full run (the default; wins over --incremental). */
   full?: boolean | undefined;
+  /** Snapshots readable by the owner's group too (0640 files in 0750 folders), not only the owner. */
+  groupReadable?: boolean | undefined;
   /** With --incremental: run in full anyway when the last full run is older than this many days. @default 7 */
   fullEvery?: string | undefined;
   /** Aborts the run (Ctrl-C, SIGTERM): nothing half-written is left, the last good snapshot stays. */
@@ -164,13 +170,13 @@ type IncrementalCursor = z.infer<typeof incrementalCursorSchema>;
 /** Decides between a full and an incremental run; returns the base to build on, or why not. */
 async function planRun(
   options: SyncOptions,
+  fullEvery: number,
   outputDir: string,
   entities: ReadonlySet<EntityName>,
   org: string,
   now: number,
 ): Promise<{ cursor: IncrementalCursor } | { reason: string | null }> {
   if (options.full || !options.incremental) return { reason: null };
-  const fullEvery = parseFlag(daysSchema, options.fullEvery, '--full-every', 'a number of days') ?? 7;
   let state: Awaited<ReturnType<typeof loadSyncState>>;
   try {
     state = await loadSyncState(outputDir, options.profile);
@@ -242,12 +248,17 @@ interface EntityActivity {
 /** A plain-line log file for cron: every line the person sees, with a timestamp, no colours. */
 function openLogFile(path: string | undefined, cwd: string, env: Env) {
   if (path === undefined) return undefined;
+  refuseEmptyPath('--log-file', path, 'no log file');
   const file = resolveUserPath(path, env, cwd);
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    // Checked before any work: a folder that cannot exist (under /proc) must not hang the run.
+    ensureWritableDir(dirname(file));
     appendFileSync(file, '');
   } catch (error) {
-    throw new UsageError(`Cannot write the log file ${file}: ${(error as Error).message}`);
+    const reason = diskErrorOf(error, { dir: dirname(file) }) ?? error;
+    throw new UsageError(`Cannot write the log file ${file}: ${(reason as Error).message}`, {
+      hint: 'Give --log-file a file in a folder this user can write, or leave it out.',
+    });
   }
   return (line: string) => {
     try {
@@ -256,6 +267,35 @@ function openLogFile(path: string | undefined, cwd: string, env: Env) {
       // A full disk must not turn a good sync into a failed one; the exit code still tells.
     }
   };
+}
+
+/**
+ * What a run needs on disk, about: the last complete snapshot twice over (the snapshot and the
+ * rows kept for --incremental), or twice what this run wrote before the disk filled.
+ */
+async function bytesNeeded(outputDir: string, profile: string): Promise<number> {
+  const previous = await readLatestSnapshot(outputDir, profile).catch(() => undefined);
+  const written = await bytesUnder(
+    profileDir(outputDir, profile),
+    (name) => name.startsWith('.partial-') && name.endsWith(`-${process.pid}`),
+  );
+  return Math.max(2 * (previous?.manifest.totals.bytes ?? 0), 2 * written);
+}
+
+async function bytesUnder(dir: string, include: (name: string) => boolean = () => true): Promise<number> {
+  let total = 0;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!include(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += await bytesUnder(path);
+    else
+      total += await stat(path).then(
+        (stats) => stats.size,
+        () => 0,
+      );
+  }
+  return total;
 }
 
 interface Connection {
@@ -392,6 +432,7 @@ async function runSync(
     'a whole number from 1 to 50',
   );
   const keep = parseFlag(keepSchema, options.keep, '--keep', 'a whole number of at least 1');
+  const fullEvery = parseFlag(daysSchema, options.fullEvery, '--full-every', 'a number of days') ?? 7;
   const log = {
     info: (message: string) => {
       io.logger.info(message);
@@ -404,7 +445,10 @@ async function runSync(
   };
 
   let settings: { outputDir: string; format: OutputFormat };
+  let outputDirSource: string;
   if (options.demo) {
+    refuseEmptyPath('--output-dir', options.outputDir, DEMO_OUTPUT_DIR);
+    outputDirSource = options.outputDir === undefined ? 'the default' : '--output-dir';
     settings = {
       outputDir: resolveUserPath(options.outputDir ?? DEMO_OUTPUT_DIR, options.env, options.cwd),
       format: (options.format ?? 'json') as OutputFormat,
@@ -413,13 +457,23 @@ async function runSync(
       throw new UsageError(`Unknown output format "${options.format}"; use one of json, ndjson, csv.`);
     }
   } else {
-    settings = resolveSettings({
+    const resolved = resolveSettings({
       profile: options.profile,
       env: options.env,
       cwd: options.cwd,
       flags: { outputDir: options.outputDir, format: options.format },
     });
+    settings = resolved;
+    outputDirSource = describeSource(resolved.sources.outputDir, 'outputDir', options.profile);
   }
+  // Before any work: a folder that cannot be written fails now with what is in the way, not
+  // minutes later as "a bug" (or never, under /proc).
+  ensureWritableDir(settings.outputDir, { source: `from ${outputDirSource}` });
+  const modes = fileModes(options.groupReadable);
+  const profileFolder = profileDir(settings.outputDir, options.profile);
+  ensureWritableDir(profileFolder, { mode: modes.dir });
+  // Exactly, whatever the umask, and also for a folder an older version created 0755.
+  chmodSync(profileFolder, modes.dir);
 
   const connection = await connect(options, io, settings.outputDir);
   let snapshot: SnapshotHandle | undefined;
@@ -507,7 +561,14 @@ async function runSync(
 
     // The server's clock anchors the usage windows and the next run's change filters.
     const serverStartedAt = organization?.serverDate?.getTime() ?? startedAt;
-    const plan = await planRun(options, settings.outputDir, entities, connection.orgUrl.origin, startedAt);
+    const plan = await planRun(
+      options,
+      fullEvery,
+      settings.outputDir,
+      entities,
+      connection.orgUrl.origin,
+      startedAt,
+    );
     const mode = 'cursor' in plan ? 'incremental' : 'full';
     const fullReason = 'reason' in plan ? plan.reason : null;
     if (fullReason) log.info(`Running a full sync: ${fullReason}.`);
@@ -525,9 +586,10 @@ async function runSync(
       outputDir: settings.outputDir,
       profile: options.profile,
       now: new Date(startedAt),
+      modes,
     });
     const openSnapshot = snapshot;
-    base = await beginBase(profileDir(settings.outputDir, options.profile), snapshot.id);
+    base = await beginBase(profileDir(settings.outputDir, options.profile), snapshot.id, modes);
     const openBase = base;
     const csv = { bom: options.bom ?? false, formulaProtection: options.formulaProtection ?? true };
 
@@ -617,21 +679,26 @@ async function runSync(
         const baseFolder = await openBaseWriter.commit(committed.id);
         base = undefined;
         const previous = await loadSyncState(settings.outputDir, options.profile).catch(() => undefined);
-        await saveSyncState(settings.outputDir, options.profile, {
-          formatVersion: 1,
-          snapshot: committed.id,
-          lastFullSyncAt:
-            mode === 'full' ? manifest.startedAt : (previous?.lastFullSyncAt ?? manifest.startedAt),
-          cursors: {
-            incremental: {
-              base: baseFolder,
-              serverStartedAt: new Date(serverStartedAt).toISOString(),
-              logCheckpoint,
-              entities: [...entities],
-              org: connection.orgUrl.origin,
-            } satisfies IncrementalCursor,
+        await saveSyncState(
+          settings.outputDir,
+          options.profile,
+          {
+            formatVersion: 1,
+            snapshot: committed.id,
+            lastFullSyncAt:
+              mode === 'full' ? manifest.startedAt : (previous?.lastFullSyncAt ?? manifest.startedAt),
+            cursors: {
+              incremental: {
+                base: baseFolder,
+                serverStartedAt: new Date(serverStartedAt).toISOString(),
+                logCheckpoint,
+                entities: [...entities],
+                org: connection.orgUrl.origin,
+              } satisfies IncrementalCursor,
+            },
           },
-        });
+          modes.file,
+        );
         await removeOtherBases(profileDir(settings.outputDir, options.profile), baseFolder);
       });
 
@@ -678,6 +745,14 @@ async function runSync(
       warnings: collected.warnings.map((warning) => warning.message),
       pruned,
     };
+  } catch (error) {
+    // A full, read-only or vanished disk mid-run: what to do, not "a bug".
+    const code = (error as NodeJS.ErrnoException).code;
+    const needBytes =
+      code === 'ENOSPC' || code === 'EDQUOT'
+        ? await bytesNeeded(settings.outputDir, options.profile)
+        : undefined;
+    throw diskErrorOf(error, { dir: settings.outputDir, needBytes, runtime: true }) ?? error;
   } finally {
     stopSpinner();
     await snapshot?.abort().catch(() => undefined);
