@@ -240,6 +240,10 @@ function buildProgram(context: CliContext, state: RunState): Command {
       'proxy for runs without HTTPS_PROXY (cron), e.g. http://proxy:3128; "none" removes it',
     )
     .option('--ca-file <pem>', 'PEM file of extra CA certificates to trust; "none" removes it')
+    .option(
+      '--trust-host',
+      'let sync use this domain although it does not answer like an Okta org (only for a host you know is yours)',
+    )
     .option('--output-dir <dir>', 'folder sync writes snapshots to (default: ~/okta-inventory)')
     .option('--format <format>', 'snapshot format: json, ndjson or csv (default: json)')
     .option('--schedule <when>', 'hourly, daily, weekly or a 5-field cron expression (stored for scheduling)')
@@ -616,6 +620,7 @@ interface ConfigureFlags {
   dpop?: boolean;
   proxy?: string;
   caFile?: string;
+  trustHost?: boolean;
   outputDir?: string;
   format?: string;
   schedule?: string;

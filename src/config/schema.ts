@@ -39,6 +39,11 @@ export const profileSchema = z
     proxy: z.string().min(1).optional(),
     /** Absolute path of a PEM file of extra CA certificates (a TLS-inspecting proxy's root). */
     caFile: z.string().min(1).optional(),
+    /**
+     * A host the user confirmed (`configure --trust-host`) although it does not answer
+     * /.well-known/okta-organization like an Okta org; sync sends the token to no other such host.
+     */
+    trustedHost: z.string().min(1).optional(),
   })
   .loose();
 export type Profile = z.infer<typeof profileSchema>;

@@ -119,6 +119,9 @@ describe('help', () => {
                                    http://proxy:3128; "none" removes it
         --ca-file <pem>            PEM file of extra CA certificates to trust; "none"
                                    removes it
+        --trust-host               let sync use this domain although it does not
+                                   answer like an Okta org (only for a host you know
+                                   is yours)
         --output-dir <dir>         folder sync writes snapshots to (default:
                                    ~/okta-inventory)
         --format <format>          snapshot format: json, ndjson or csv (default:

@@ -59,6 +59,11 @@ export interface ConfigureOptions {
   proxy?: string | undefined;
   /** `--ca-file`: a PEM file of extra CAs to store (its absolute path), or `none` to remove it. */
   caFile?: string | undefined;
+  /**
+   * `--trust-host`: record the domain's host as confirmed, so sync sends the token there although
+   * it does not answer /.well-known/okta-organization like an Okta org.
+   */
+  trustHost?: boolean | undefined;
   outputDir?: string | undefined;
   format?: string | undefined;
   schedule?: string | undefined;
@@ -93,6 +98,8 @@ export interface ProfileView {
   proxy?: string;
   /** Only when set. */
   caFile?: string;
+  /** Only when set: the host confirmed with --trust-host. */
+  trustedHost?: string;
   /** Settings the profile does not set, shown with their default. */
   defaults: Array<'outputDir' | 'format'>;
 }
@@ -152,6 +159,7 @@ function viewOf(name: string, profile: Profile, env: Env): ProfileView {
     ...(profile.scopes ? { scopes: profile.scopes } : {}),
     ...(profile.proxy ? { proxy: maskedProxy(profile.proxy) } : {}),
     ...(profile.caFile ? { caFile: profile.caFile } : {}),
+    ...(profile.trustedHost ? { trustedHost: profile.trustedHost } : {}),
     defaults,
   };
 }
@@ -221,6 +229,7 @@ async function lookUpOrganization(
   options: ConfigureOptions,
   io: Io,
   network: NetworkOptions,
+  trusted: boolean,
 ): Promise<OrganizationLookup> {
   const spinner = io.spinner(`Checking that ${orgUrl.host} is an Okta org…`);
   const client = new OktaClient({
@@ -246,7 +255,11 @@ async function lookUpOrganization(
       error instanceof NotFoundError
         ? `${orgUrl.host} does not look like an Okta org (no /.well-known/okta-organization). Check the domain.`
         : `Could not confirm that ${orgUrl.host} is an Okta org: ${reason}`;
-    spinner.warn(`${warning} The profile is saved anyway; run "okta-connector test-connection" to check.`);
+    spinner.warn(
+      trusted
+        ? `${warning} The profile is saved; sync uses this host because you confirmed it (--trust-host).`
+        : `${warning} The profile is saved anyway, but sync will not send the token there: run "okta-connector test-connection" to check, and only if this host is yours, confirm it with "okta-connector configure --trust-host".`,
+    );
     return { verified: false, warning };
   }
 }
@@ -273,6 +286,7 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
       'dpop',
       'proxy',
       'caFile',
+      'trustHost',
       'outputDir',
       'format',
       'schedule',
@@ -444,10 +458,21 @@ export async function configure(options: ConfigureOptions, io: Io): Promise<Conf
   else if (proxy !== undefined) profile.proxy = proxy;
   if (caFile === 'none') delete profile.caFile;
   else if (caFile !== undefined) profile.caFile = caFile;
+  if (options.trustHost) profile.trustedHost = finalOrgUrl.host;
+  // A confirmation is of one host: another domain must be checked (and confirmed) anew.
+  else if (profile.trustedHost !== undefined && profile.trustedHost !== finalOrgUrl.host)
+    delete profile.trustedHost;
 
   const organization =
     finalOrgUrl.kind === 'custom'
-      ? await lookUpOrganization(finalOrgUrl, finalToken ?? '', options, io, lookUpNetwork(profile, options))
+      ? await lookUpOrganization(
+          finalOrgUrl,
+          finalToken ?? '',
+          options,
+          io,
+          lookUpNetwork(profile, options),
+          profile.trustedHost === finalOrgUrl.host,
+        )
       : null;
   store.saveProfile(name, profile);
   return {
@@ -683,6 +708,7 @@ function profileLines(view: ProfileView, io: Io): string[] {
   );
   if (view.proxy) rows.push(['proxy', view.proxy]);
   if (view.caFile) rows.push(['CA file', view.caFile]);
+  if (view.trustedHost) rows.push(['trusted', `${view.trustedHost} (--trust-host)`]);
   return rows.map(([label, value]) => `  ${label.padEnd(11)}${value}`);
 }
 

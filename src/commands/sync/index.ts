@@ -35,12 +35,12 @@ import { pruneSnapshots } from '../../inventory/prune-snapshots.js';
 import { readLatestSnapshot } from '../../inventory/read-latest-snapshot.js';
 import { loadSyncState, saveSyncState } from '../../inventory/sync-state.js';
 import { OktaClient, type RequestEvent } from '../../okta/client.js';
-import { fetchOktaOrganization } from '../../okta/diagnostics.js';
 import type { NetworkOptions } from '../../okta/network-options.js';
 import type { OrgUrl } from '../../okta/org-url.js';
 import { parseOrgUrl } from '../../okta/org-url.js';
 import type { SchedulerEvent } from '../../okta/rate-limiter.js';
 import { generateSigningKey, parseSigningKey } from '../../okta/signing-key.js';
+import { verifyOktaOrg } from '../../okta/verify-okta-org.js';
 import { type CollectResult, collectInventory, type IncrementalBase } from '../../sync/collect-inventory.js';
 import { scopesForEntities } from '../../sync/entity-scopes.js';
 import { startHeapGovernor } from '../../sync/heap-governor.js';
@@ -300,6 +300,10 @@ async function bytesUnder(dir: string, include: (name: string) => boolean = () =
 
 interface Connection {
   orgUrl: OrgUrl;
+  /** Where the domain came from, for messages. */
+  domainFrom: string;
+  /** The user confirmed this host with `configure --trust-host`. */
+  trustedHost: boolean;
   credentials: ResolvedCredentials;
   network: NetworkOptions;
   stop?: () => Promise<void>;
@@ -359,6 +363,8 @@ async function connect(options: SyncOptions, io: Io, outputDir: string): Promise
       });
       return {
         orgUrl: parseOrgUrl(org.url),
+        domainFrom: '--demo',
+        trustedHost: false,
         credentials,
         network: network.options,
         stop: () => org.stop(),
@@ -371,7 +377,7 @@ async function connect(options: SyncOptions, io: Io, outputDir: string): Promise
   }
   const loadProfile = profileLoader({ profile: options.profile, env: options.env });
   const resolve = { profile: options.profile, env: options.env, loadProfile };
-  const { orgUrl } = resolveOrgUrl({ ...resolve, flags: { domain: options.domain } });
+  const { orgUrl, source } = resolveOrgUrl({ ...resolve, flags: { domain: options.domain } });
   const network = resolveNetwork({
     ...resolve,
     cwd: options.cwd,
@@ -385,7 +391,13 @@ async function connect(options: SyncOptions, io: Io, outputDir: string): Promise
     flags: { auth: options.auth, token: stdinToken, scopes: options.scopes },
   });
   for (const note of credentials.notes) io.logger.warn(note);
-  return { orgUrl, credentials, network: network.options };
+  return {
+    orgUrl,
+    domainFrom: describeSource(source, 'domain', options.profile),
+    trustedHost: loadProfile()?.trustedHost === orgUrl.host,
+    credentials,
+    network: network.options,
+  };
 }
 
 const formatCount = (value: number) => value.toLocaleString('en-US');
@@ -540,6 +552,15 @@ async function runSync(
       },
     });
 
+    // Before anything carries the token: a mistyped custom domain must not receive it. The
+    // well-known document also says which pipeline the org runs (devices exist only on Identity Engine).
+    const verified = await verifyOktaOrg(client, {
+      domainFrom: connection.domainFrom,
+      trusted: connection.trustedHost,
+    });
+    if (verified.note) log.warn(verified.note);
+    const organization = verified.organization;
+
     if (connection.credentials.kind === 'oauth') {
       // The token first: a refused client fails here with the token endpoint's advice, and a scope
       // Okta did not grant is named before the entities that need it are skipped.
@@ -555,9 +576,6 @@ async function runSync(
         }
       }
     }
-
-    // Devices exist only on Identity Engine; the well-known document says which pipeline the org runs.
-    const organization = await fetchOktaOrganization(client).catch(() => undefined);
 
     // The server's clock anchors the usage windows and the next run's change filters.
     const serverStartedAt = organization?.serverDate?.getTime() ?? startedAt;

@@ -37,17 +37,11 @@ import {
   type TlsOptions,
   type TlsResult,
 } from '../../okta/diagnostics.js';
-import {
-  AuthError,
-  NetworkError,
-  NotFoundError,
-  OktaError,
-  PermissionError,
-  ResponseShapeError,
-} from '../../okta/errors.js';
+import { AuthError, NetworkError, NotFoundError, OktaError, PermissionError } from '../../okta/errors.js';
 import { trustedCertificates } from '../../okta/network-options.js';
 import type { OrgUrl } from '../../okta/org-url.js';
 import { describeProxy, proxyForUrl } from '../../okta/proxy-for-url.js';
+import { isNotAnOktaOrg, notAnOktaOrgMessage } from '../../okta/verify-okta-org.js';
 import { scopesForEntities } from '../../sync/entity-scopes.js';
 import { type Env, type Io, SYMBOLS } from '../../ui/io.js';
 import { createPrompter, readAllInput } from '../../ui/prompt.js';
@@ -560,6 +554,8 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
       if (serverDate) clockSample = { serverDate, localMs: now() };
     };
     let org: OktaOrganization | undefined;
+    /** The host did not answer like an Okta org, but the user confirmed it (configure --trust-host). */
+    let trustedHost = false;
     let client: OktaClient | undefined;
     if (!orgUrl || !reachable) {
       skip('okta-org', 'Okta org', orgUrl ? 'the host could not be reached' : 'no valid Okta domain');
@@ -596,14 +592,21 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
           detail: `${orgUrl.host} is an Okta org on ${org.engine} (pipeline ${org.pipeline})${canonical}.`,
         });
       } catch (error) {
-        if (error instanceof NotFoundError || error instanceof ResponseShapeError) {
+        if (isNotAnOktaOrg(error) && loadProfile()?.trustedHost === orgUrl.host) {
+          trustedHost = true;
+          add({
+            id: 'okta-org',
+            title: 'Okta org',
+            status: 'warn',
+            detail: `${notAnOktaOrgMessage(orgUrl.host, error, domainFrom).detail.replace(/\.$/, '')}; you confirmed this host (configure --trust-host), so sync uses it.`,
+          });
+        } else if (isNotAnOktaOrg(error)) {
           add(
             {
               id: 'okta-org',
               title: 'Okta org',
               status: 'fail',
-              detail: `${orgUrl.host} does not answer like an Okta org${statusOf(error)}: ${messageOf(error)}`,
-              fix: `Check the domain from ${domainFrom}: use the org's Okta domain (e.g. acme.okta.com) or a custom domain set up in Okta. A proxy or captive portal answering instead of Okta causes this too. The token was not sent.`,
+              ...notAnOktaOrgMessage(orgUrl.host, error, domainFrom),
             },
             ExitCode.Config,
           );
@@ -624,7 +627,8 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
 
     let tokenValid = false;
     if (oauth) {
-      if (!org || !client) skip('access-token', 'Access token', 'the Okta org could not be confirmed');
+      if ((!org && !trustedHost) || !client)
+        skip('access-token', 'Access token', 'the Okta org could not be confirmed');
       else {
         step('Access token');
         try {
@@ -656,7 +660,8 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
           );
         }
       }
-    } else if (!org || !client) skip('token', 'API token', 'the Okta org could not be confirmed');
+    } else if ((!org && !trustedHost) || !client)
+      skip('token', 'API token', 'the Okta org could not be confirmed');
     else if (!token) skip('token', 'API token', 'no usable token');
     else {
       step('API token');
