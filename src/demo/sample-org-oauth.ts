@@ -130,6 +130,7 @@ export function scopeForPath(path: string): string | undefined {
   if (path.startsWith('/api/v1/logs')) return 'okta.logs.read';
   if (path.startsWith('/api/v1/devices')) return 'okta.devices.read';
   if (path.startsWith('/api/v1/meta/schemas')) return 'okta.schemas.read';
+  if (path.startsWith('/api/v1/mappings')) return 'okta.profileMappings.read';
   return 'okta.orgs.read';
 }
 

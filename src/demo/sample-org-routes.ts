@@ -1,6 +1,7 @@
 import { type IndexList, listOf, lowerBound, rangeList } from './index-list.js';
 import type { SampleOrgLog } from './log-events.js';
 import { DAY_MS } from './sample-org-core.js';
+import { getMapping, listMappings } from './sample-org-mappings.js';
 import type { SampleOrgStore } from './sample-org-store.js';
 import { compileFilter, FilterSyntaxError, type RecordPredicate } from './scim-filter.js';
 import { buildUserSchema } from './user-schema.js';
@@ -188,8 +189,10 @@ export class SampleOrgRoutes {
       return () => ({ status: 200, body: buildUserSchema(this.store) });
     const parts = path.split('/');
     if (parts[1] !== 'api' || parts[2] !== 'v1') return undefined;
-    const [, , , resource, rawId, sub, extra] = parts;
-    if (extra !== undefined) return undefined;
+    const [, , , resource, rawId, sub, extra, more] = parts;
+    // The one path four segments deep: a single app user, /api/v1/apps/{appId}/users/{userId}.
+    if (more !== undefined || (extra !== undefined && (resource !== 'apps' || sub !== 'users')))
+      return undefined;
     const id = segment(rawId);
     switch (resource) {
       case 'users':
@@ -209,12 +212,20 @@ export class SampleOrgRoutes {
         if (rawId === undefined) return (request) => this.listApps(request);
         if (id === '') return undefined;
         if (sub === undefined) return () => this.getApp(id);
+        if (sub === 'users' && extra !== undefined) {
+          const userId = segment(extra);
+          return userId === '' ? undefined : () => this.getAppUser(id, userId);
+        }
         if (sub === 'users') return (request) => this.appUsers(request, id);
         if (sub === 'groups') return (request) => this.appGroups(request, id);
         return undefined;
       case 'devices':
         if (rawId === undefined) return (request) => this.listDevices(request);
         return undefined;
+      case 'mappings':
+        if (rawId === undefined) return (request) => this.listMappings(request);
+        if (id === '' || sub !== undefined) return undefined;
+        return () => this.getMapping(id);
       case 'logs':
         return rawId === undefined ? (request) => this.listLogs(request) : undefined;
       case 'iam':
@@ -382,6 +393,15 @@ export class SampleOrgRoutes {
   private listApps(request: RouteRequest): RouteResult {
     const { store } = this;
     const limit = parseLimit(request.query, 20, 200);
+    const assignedTo = /^user\.id eq "([^"]+)"$/.exec(request.query.get('filter')?.trim() ?? '');
+    const expand = request.query.get('expand');
+    if (assignedTo) return this.listAppsOfUser(request, assignedTo[1] as string, limit, expand);
+    if (expand !== null)
+      throw new BadRequest(
+        oktaError(400, 'E0000001', 'Api validation failed: expand', [
+          'expand=user/{userId} needs the filter user.id eq "{userId}" for the same user',
+        ]),
+      );
     const predicate = predicateOf(request.query);
     const after = request.query.get('after');
     const start = after ? store.apps.ids.indexAfter(after, store.apps.count) : 0;
@@ -395,6 +415,51 @@ export class SampleOrgRoutes {
         ? (app) => predicate((path) => (path === 'status' ? store.apps.status(app) : undefined))
         : () => true,
       (app) => store.apps.build(app),
+      (app) => store.apps.ids.at(app),
+    );
+  }
+
+  /**
+   * `filter=user.id eq "{userId}"`: the apps the user is assigned to, directly or through a group;
+   * with `expand=user/{userId}` each app embeds that user's app user (`_embedded.user`).
+   */
+  private listAppsOfUser(
+    request: RouteRequest,
+    userId: string,
+    limit: number,
+    expand: string | null,
+  ): RouteResult {
+    const { store } = this;
+    if (expand !== null && expand !== `user/${userId}`)
+      throw new BadRequest(
+        oktaError(400, 'E0000001', 'Api validation failed: expand', [
+          'expand must be user/{the filtered user id}',
+        ]),
+      );
+    const user = store.users.indexOf(userId);
+    const after = request.query.get('after');
+    const start = after ? store.apps.ids.indexAfter(after, store.apps.count) : 0;
+    const positionIn = (app: number) => {
+      const { users } = store.assignments.effectiveUsers(app);
+      const position = lowerBound(listOf(users), user);
+      return users[position] === user ? position : -1;
+    };
+    return page(
+      store,
+      request,
+      rangeList(store.apps.count),
+      start,
+      limit,
+      (app) => user >= 0 && positionIn(app) >= 0,
+      (app) => {
+        const record = store.apps.build(app);
+        if (expand === null) return record;
+        const effective = store.assignments.effectiveUsers(app);
+        return {
+          ...record,
+          _embedded: { user: store.assignments.buildAppUser(app, effective, positionIn(app)) },
+        };
+      },
       (app) => store.apps.ids.at(app),
     );
   }
@@ -423,6 +488,46 @@ export class SampleOrgRoutes {
       (_user, position) => store.assignments.buildAppUser(app, effective, position),
       (user) => store.users.ids.at(user),
     );
+  }
+
+  /** One app user, whichever way the user is assigned; 404 when the user is not (or no longer) assigned. */
+  private getAppUser(appId: string, userId: string): RouteResult {
+    const { store } = this;
+    const app = store.apps.indexOf(appId);
+    const user = store.users.indexOf(userId);
+    if (app < 0 || user < 0) return notFound();
+    const effective = store.assignments.effectiveUsers(app);
+    const position = lowerBound(listOf(effective.users), user);
+    if (effective.users[position] !== user) return notFound();
+    return { status: 200, body: store.assignments.buildAppUser(app, effective, position) };
+  }
+
+  /** Profile mappings, by id, optionally of one `sourceId` or `targetId`, paged by `after` (max 200). */
+  private listMappings(request: RouteRequest): RouteResult {
+    const { query } = request;
+    const limit = parseLimit(query, 20, 200);
+    const sourceId = query.get('sourceId');
+    const targetId = query.get('targetId');
+    const after = query.get('after');
+    const all = listMappings(this.store).filter(
+      (mapping) =>
+        (sourceId === null || mapping.source.id === sourceId) &&
+        (targetId === null || mapping.target.id === targetId) &&
+        (after === null || mapping.id > after),
+    );
+    const items = all.slice(0, limit);
+    const self = selfUrl(this.store.origin, request.path, query);
+    const last = items.at(-1);
+    const next =
+      items.length === limit && last
+        ? nextUrl(this.store.origin, request.path, query, last.id, limit)
+        : undefined;
+    return { status: 200, body: items, links: next ? { self, next } : { self } };
+  }
+
+  private getMapping(id: string): RouteResult {
+    const mapping = getMapping(this.store, id);
+    return mapping ? { status: 200, body: mapping } : notFound();
   }
 
   private appGroups(request: RouteRequest, id: string): RouteResult {

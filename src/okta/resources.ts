@@ -20,6 +20,7 @@ export const PAGE_SIZE = {
   logs: 1000,
   devices: 200,
   roleAssignees: 100,
+  mappings: 200,
 } as const;
 
 const id = z.string().min(1);
@@ -350,3 +351,84 @@ export const CHANGE_FILTER = [
 
 /** One polling query serves both app usage and the change feed, so they share a checkpoint. */
 export const USAGE_AND_CHANGE_FILTER = [APP_SIGN_IN_FILTER, CHANGE_FILTER].join(' or ');
+
+/**
+ * One app user: the user's assignment to the app (direct or through a group), or 404 when the user
+ * is not assigned. Okta counts it in the `/api/v1/apps` bucket with the app users list ("all other
+ * endpoints of the form /api/v1/apps/*"): one request per (app, user) pair, against a page of 500.
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/ApplicationUsers/#tag/ApplicationUsers/operation/getApplicationUser
+ */
+export async function getAppUser(
+  client: OktaClient,
+  appId: string,
+  userId: string,
+  options: Labelled = {},
+): Promise<OktaAppUser> {
+  const path = `/api/v1/apps/${encodeURIComponent(appId)}/users/${encodeURIComponent(userId)}`;
+  const response = await client.get<unknown>(path, labelOf(options));
+  return parseBody(appUserSchema, response.body, `GET ${path}`);
+}
+
+const mappingSideSchema = z.object({ id, type: z.string() }).loose();
+export const profileMappingSchema = z
+  .object({
+    id,
+    source: mappingSideSchema,
+    target: mappingSideSchema,
+    properties: z.record(z.string(), z.object({ expression: z.string().optional() }).loose()).optional(),
+  })
+  .loose();
+export type OktaProfileMapping = z.infer<typeof profileMappingSchema>;
+
+/**
+ * Profile mappings (both directions; `source.type`/`target.type` are `user` or `appuser`), without
+ * their properties, which only the single mapping has. Needs `okta.profileMappings.read`.
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/ProfileMapping/#tag/ProfileMapping/operation/listProfileMappings
+ */
+export function listProfileMappings(
+  client: OktaClient,
+  options: Labelled = {},
+): AsyncGenerator<OktaProfileMapping[]> {
+  return pagesOf(client, '/api/v1/mappings', {
+    ...labelOf(options),
+    schema: profileMappingSchema,
+    pageSize: PAGE_SIZE.mappings,
+  });
+}
+
+/** One mapping with its `properties`: each target attribute's Okta Expression Language expression. */
+export async function getProfileMapping(
+  client: OktaClient,
+  mappingId: string,
+  options: Labelled = {},
+): Promise<OktaProfileMapping> {
+  const path = `/api/v1/mappings/${encodeURIComponent(mappingId)}`;
+  const response = await client.get<unknown>(path, labelOf(options));
+  return parseBody(profileMappingSchema, response.body, `GET ${path}`);
+}
+
+const appWithAppUserSchema = appSchema.extend({
+  _embedded: z.object({ user: appUserSchema }).loose(),
+});
+export type OktaAppWithAppUser = z.infer<typeof appWithAppUserSchema>;
+
+/**
+ * The apps a user is assigned to (directly or through a group), each embedding that user's app user
+ * (`filter=user.id eq "…"` with `expand=user/{userId}`): every app-user row of one user in one
+ * request per 200 apps, where reading them pair by pair would take one request per app. Counts
+ * against the `/api/v1/apps` bucket.
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Application/#tag/Application/operation/listApplications
+ */
+export function listAppUsersOfUser(
+  client: OktaClient,
+  userId: string,
+  options: Labelled = {},
+): AsyncGenerator<OktaAppWithAppUser[]> {
+  return pagesOf(client, '/api/v1/apps', {
+    ...labelOf(options),
+    // includeNonDeleted: inactive apps too, as the plain app list has them.
+    searchParams: { filter: `user.id eq "${userId}"`, expand: `user/${userId}`, includeNonDeleted: 'true' },
+    schema: appWithAppUserSchema,
+    pageSize: PAGE_SIZE.apps,
+  });
+}

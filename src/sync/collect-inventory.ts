@@ -20,6 +20,7 @@ import {
   listAppGroups,
   listApps,
   listAppUsers,
+  listAppUsersOfUser,
   listDeprovisionedUsers,
   listDevices,
   listGroupMemberIds,
@@ -29,6 +30,7 @@ import {
   listRoleAssigneeUserIds,
   listUserRoles,
   listUsers,
+  type OktaAppWithAppUser,
   type OktaLogEvent,
   type OktaRoleAssignment,
   pollLogEvents,
@@ -36,6 +38,7 @@ import {
   USAGE_AND_CHANGE_FILTER,
 } from '../okta/resources.js';
 import { AppUsageAggregator, signInOf } from './app-usage.js';
+import { MAX_CHANGED_USERS, planAppUserRefresh } from './app-user-refresh.js';
 import { ChangeFeed } from './change-feed.js';
 import { IdTable } from './id-table.js';
 import { runPool } from './run-pool.js';
@@ -211,13 +214,6 @@ function settleLater<T>(): { promise: Promise<T>; resolve(value: T): void; rejec
   // Nobody may be waiting (admin roles not selected): a rejection must not go unhandled.
   promise.catch(() => undefined);
   return { promise, resolve, reject };
-}
-
-/** Ids of an entity's rows in the previous run (ids only: a few bytes each). */
-async function baseIds(base: IncrementalBase, entity: EntityName, key = 'id'): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for await (const rows of base.rows(entity)) for (const row of rows) ids.add(idOf(row, key));
-  return ids;
 }
 
 /**
@@ -423,10 +419,15 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
   // Users are listed in full in every run: sign-ins move `lastLogin` without moving `lastUpdated`,
   // so a `lastUpdated` filter would miss them, and the users list is not the binding rate limit.
   // The filter still names the users whose status or profile changed, which moves app assignments.
-  const changedUsers = new Set<string>();
+  // Held only up to MAX_CHANGED_USERS (past that, every app's users are read again).
+  let changedUsers: Map<string, Row> | undefined;
   if (incremental && wanted('app_users')) {
+    changedUsers = new Map();
     for await (const users of searchUsersUpdatedSince(client, incremental.changedSince, label('users'))) {
-      for (const user of users) changedUsers.add(user.id);
+      for (const user of users)
+        if (changedUsers && changedUsers.size <= MAX_CHANGED_USERS) changedUsers.set(user.id, userRow(user));
+      if (changedUsers.size > MAX_CHANGED_USERS) changedUsers = undefined;
+      if (!changedUsers) break;
     }
   }
 
@@ -584,46 +585,65 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
         const appGroupsWriter = wanted('app_groups') ? open('app_groups') : undefined;
         // Apps have no change filter; the list is short, so it is read in full every time.
         const appIds: string[] = [];
+        /** What the refresh plan needs of each app: its id and username template. */
+        const appTemplates: Row[] = [];
         const seenApps = new IdTable();
         for await (const page of listApps(client, label('apps'))) {
           const apps = firstSeen(seenApps, page, (app) => app.id);
-          for (const app of apps) appIds.push(app.id);
+          for (const app of apps) {
+            appIds.push(app.id);
+            if (incremental) appTemplates.push({ id: app.id, credentials: app.credentials });
+          }
           await appsWriter?.writeMany(apps.map(appRow));
         }
         /** Apps whose users and groups are (re)read now: all of them, or those that changed. */
         let reread = appIds;
+        let refreshUsers = new Set<string>();
+        let droppedUsers = new Set<string>();
         if (incremental) {
-          const current = new Set(appIds);
-          const known = await baseIds(incremental, 'apps');
-          const affected = new Set([...feed.changedApps].filter((id) => current.has(id)));
-          for (const id of appIds) if (!known.has(id)) affected.add(id);
-          // Group membership changes move GROUP-scoped assignments; user changes move app-user rows.
-          const touchedGroups = new Set([...feed.membershipGroups, ...feed.deletedGroups]);
-          for await (const rows of incremental.rows('app_groups')) {
-            for (const row of rows)
-              if (touchedGroups.has(idOf(row, 'groupId'))) affected.add(idOf(row, 'appId'));
-          }
-          const touchedUsers = new Set([...changedUsers, ...feed.deletedUsers]);
-          for await (const rows of incremental.rows('app_users')) {
-            for (const row of rows)
-              if (touchedUsers.has(idOf(row, 'userId'))) affected.add(idOf(row, 'appId'));
-          }
-          reread = appIds.filter((id) => affected.has(id));
+          const plan = await planAppUserRefresh({
+            client,
+            base: incremental,
+            feed,
+            apps: appTemplates,
+            changedUsers,
+            fanOut,
+            label: 'app_users',
+          });
+          reread = appIds.filter((id) => plan.rereadApps.has(id));
+          refreshUsers = plan.refreshUsers;
+          droppedUsers = plan.droppedUsers;
         }
         const rereadSet = new Set(reread);
         const currentSet = new Set(appIds);
         /** A previous row stays when its app still exists and is not read again. */
         const keep = (row: Row) => !rereadSet.has(idOf(row, 'appId')) && currentSet.has(idOf(row, 'appId'));
+        /** A previous app-user row also needs its user's rows not to be read again or gone. */
+        const keepAppUser = (row: Row) =>
+          keep(row) && !refreshUsers.has(idOf(row, 'userId')) && !droppedUsers.has(idOf(row, 'userId'));
 
         const appUsers = await dependentPart(appUsersWriter, async (writer) => {
           if (incremental)
-            for await (const rows of incremental.rows('app_users')) await writer.writeMany(rows.filter(keep));
+            for await (const rows of incremental.rows('app_users'))
+              await writer.writeMany(rows.filter(keepAppUser));
           await runPool(reread, fanOut, async (appId) => {
             await unlessDeleted(async () => {
               const unrepeated = pageRepeats((appUser: { id: string }) => appUser.id);
               for await (const page of listAppUsers(client, appId, label('app_users'))) {
                 const appUsers = unrepeated(page);
                 await writer.writeMany(appUsers.map((appUser) => appUserRow(appId, appUser)));
+              }
+            });
+          });
+          // A refreshed user's rows in the apps not listed in full: one request per 200 of their apps.
+          await runPool(refreshUsers, fanOut, async (userId) => {
+            await unlessDeleted(async () => {
+              const unrepeated = pageRepeats((app: OktaAppWithAppUser) => app.id);
+              for await (const page of listAppUsersOfUser(client, userId, label('app_users'))) {
+                const apps = unrepeated(page).filter(
+                  (app) => currentSet.has(app.id) && !rereadSet.has(app.id),
+                );
+                await writer.writeMany(apps.map((app) => appUserRow(app.id, app._embedded.user)));
               }
             });
           });

@@ -1,0 +1,149 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sync } from '../../src/commands/sync/index.js';
+import {
+  type ChangeSetOptions,
+  DEFAULT_RATE_LIMITS,
+  type SampleOrg,
+  startSampleOrg,
+} from '../../src/demo/index.js';
+import { ENTITY_NAMES } from '../../src/inventory/entities.js';
+import { createIo } from '../../src/ui/io.js';
+
+/** Each change kind alone, so that a missed path shows as a difference between the two runs. */
+const NOTHING: Required<Omit<ChangeSetOptions, 'seed'>> = {
+  addUsers: 0,
+  updateUsers: 0,
+  deprovisionUsers: 0,
+  deleteUsers: 0,
+  addMemberships: 0,
+  removeMemberships: 0,
+  addAppAssignments: 0,
+  removeAppAssignments: 0,
+  appLifecycleChanges: 0,
+  signIns: 0,
+  failedSignIns: 0,
+};
+
+async function rowsOf(dir: string, entity: string): Promise<Record<string, unknown>[]> {
+  const text = await readFile(join(dir, `${entity}.ndjson`), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+const sortedJson = (rows: Record<string, unknown>[]) => rows.map((row) => JSON.stringify(row)).sort();
+
+describe('sync --incremental: app users, change by change', () => {
+  let org: SampleOrg;
+  let clock = Date.parse('2026-11-01T12:00:00.000Z');
+  let root: string;
+
+  beforeAll(async () => {
+    const limits = Object.fromEntries(Object.keys(DEFAULT_RATE_LIMITS).map((key) => [key, 1_000_000]));
+    org = await startSampleOrg({ size: 'small', now: () => clock, rateLimits: { limits } });
+    root = await mkdtemp(join(tmpdir(), 'okta-incremental-app-users-'));
+  });
+  afterAll(async () => {
+    await org?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const run = (outputDir: string, flags: { incremental?: boolean; full?: boolean }) => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    stdout.resume();
+    stderr.resume();
+    return sync(
+      {
+        profile: 'default',
+        env: { OKTA_CLIENT_ORGURL: org.url, OKTA_CLIENT_TOKEN: org.token, OKTA_CONNECTOR_CONFIG_DIR: root },
+        cwd: root,
+        outputDir,
+        format: 'ndjson',
+        ...flags,
+        now: () => clock,
+      },
+      createIo({ stdout, stderr, env: {} }),
+    );
+  };
+  const bucket = (name: string) => org.counters.buckets[name]?.requests ?? 0;
+  const incrementalDir = () => join(root, 'incremental');
+
+  /** Applies one change kind, runs incremental then full, and returns both snapshots and the apps-bucket cost. */
+  const afterChange = async (change: ChangeSetOptions) => {
+    clock += 3_600_000;
+    const summary = org.mutate({ ...NOTHING, ...change });
+    // Past the 10-minute overlap: the next run's window no longer holds this change's events.
+    clock += 11 * 60_000;
+    const apps = bucket('/api/v1/apps');
+    const other = bucket('/api/v1');
+    const incremental = await run(incrementalDir(), { incremental: true });
+    const appsRequests = bucket('/api/v1/apps') - apps;
+    const otherRequests = bucket('/api/v1') - other;
+    expect(incremental.mode).toBe('incremental');
+    const full = await run(join(root, `full-${summary.at}`), { full: true });
+    for (const entity of ENTITY_NAMES) {
+      const fromIncremental = sortedJson(await rowsOf(incremental.snapshot.dir, entity));
+      const fromFull = sortedJson(await rowsOf(full.snapshot.dir, entity));
+      expect({ entity, rows: fromIncremental }).toEqual({ entity, rows: fromFull });
+    }
+    return { summary, incremental, appsRequests, otherRequests };
+  };
+
+  it('a profile change that Okta maps into app user profiles, with no assignment event, reaches those rows', async () => {
+    const first = await run(incrementalDir(), { incremental: true });
+    expect(first.mode).toBe('full');
+    const before = await rowsOf(first.snapshot.dir, 'app_users');
+
+    const { summary, incremental, appsRequests, otherRequests } = await afterChange({ updateUsers: 6 });
+    expect(summary.updatedUsers.length).toBe(6);
+    expect(summary.addedAppAssignments).toEqual([]);
+    const after = await rowsOf(incremental.snapshot.dir, 'app_users');
+    const changedRows = after.filter((row) => {
+      if (!summary.updatedUsers.includes(String(row.userId))) return false;
+      const earlier = before.find((old) => old.appId === row.appId && old.userId === row.userId);
+      return JSON.stringify(earlier) !== JSON.stringify(row);
+    });
+    // The title and department the update set are in the pushed app profiles: without the mapping
+    // path these rows would be the last run's, and the equality with the full run above would fail.
+    expect(changedRows.length).toBeGreaterThan(0);
+    for (const row of changedRows) expect(row.profile).toHaveProperty('title');
+    // The app list, and at most one request per updated user: never the rosters of their apps.
+    expect(appsRequests).toBeLessThanOrEqual(1 + summary.updatedUsers.length);
+    // The mappings were read (the /api/v1 bucket, not /api/v1/apps).
+    expect(otherRequests).toBeGreaterThan(0);
+  });
+
+  it('direct assignments made and removed: only those users are read again', async () => {
+    const { summary, appsRequests } = await afterChange({ addAppAssignments: 3, removeAppAssignments: 2 });
+    const users = new Set(
+      [...summary.addedAppAssignments, ...summary.removedAppAssignments].map((entry) => entry.userId),
+    );
+    expect(users.size).toBeGreaterThan(2);
+    expect(appsRequests).toBeLessThanOrEqual(1 + users.size);
+  });
+
+  it('group memberships added and removed move GROUP-scoped app users', async () => {
+    const { summary } = await afterChange({ addMemberships: 5, removeMemberships: 3 });
+    expect(summary.addedMemberships.length + summary.removedMemberships.length).toBeGreaterThan(4);
+  });
+
+  it('new, deprovisioned and deleted users', async () => {
+    const { summary, appsRequests } = await afterChange({ addUsers: 3, deprovisionUsers: 2, deleteUsers: 1 });
+    expect(summary.addedUsers.length).toBe(3);
+    expect(summary.deprovisionedUsers.length).toBe(2);
+    // New users are read (they join Everyone's apps); the deprovisioned and deleted cost nothing.
+    expect(appsRequests).toBeLessThanOrEqual(1 + summary.addedUsers.length);
+  });
+
+  it('an app deactivated or activated: its row changes, its users are not read again', async () => {
+    const { summary, appsRequests } = await afterChange({ appLifecycleChanges: 1 });
+    expect(summary.appStatusChanges.length).toBe(1);
+    expect(appsRequests).toBe(1);
+  });
+});
