@@ -13,7 +13,7 @@ import {
   userSchemaRows,
 } from '../inventory/entities.js';
 import type { OktaClient } from '../okta/client.js';
-import { NotFoundError, PermissionError } from '../okta/errors.js';
+import { NotFoundError, type OktaError, PermissionError } from '../okta/errors.js';
 import {
   CHANGE_FILTER,
   getUserProfileSchema,
@@ -40,6 +40,7 @@ import {
 import { AppUsageAggregator, signInOf } from './app-usage.js';
 import { MAX_CHANGED_USERS, planAppUserRefresh } from './app-user-refresh.js';
 import { ChangeFeed } from './change-feed.js';
+import { isSkippableFailure, OPTIONAL_ENTITIES, skippedBecause } from './entity-failure.js';
 import { IdTable } from './id-table.js';
 import { runPool } from './run-pool.js';
 
@@ -302,9 +303,21 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
         progress(shared.entity, shared.count, 'done');
       }
     } catch (error) {
-      if (!(error instanceof PermissionError)) throw error;
-      for (const entity of selected) skipForbidden(entity, error, parent ?? entity);
+      if (error instanceof PermissionError) {
+        for (const entity of selected) skipForbidden(entity, error, parent ?? entity);
+      } else if (isSkippableFailure(error) && selected.every((entity) => OPTIONAL_ENTITIES.has(entity))) {
+        for (const entity of selected) skipFailed(entity, error);
+      } else throw error;
     }
+  };
+
+  /** Skips an optional entity Okta failed for another reason than a 403 (a 404, a refused link, …). */
+  const skipFailed = (entity: EntityName, error: OktaError) => {
+    if (skipped.some((entry) => entry.entity === entity)) return;
+    const reason = skippedBecause(entity, error);
+    skipped.push({ entity, reason, partial: true });
+    warnings.push({ entity, message: reason });
+    progress(entity, 0, 'skipped');
   };
 
   /** The part of a task that fills one dependent entity; a 403 there skips that entity alone. */
@@ -443,10 +456,17 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
           for (const row of rows) await schemaWriter.write(row);
         }
       } catch (error) {
-        if (!(error instanceof PermissionError) || !wanted('users')) throw error;
+        if (!isSkippableFailure(error) || !wanted('users')) throw error;
         // Without the schema, users still export; their CSV columns come from the data alone.
-        const scope = error.challenge?.error === 'insufficient_scope' ? error.challenge.scope : undefined;
-        const reason = `Okta refused to read the user schema (403${scope ? `: the access token lacks the scope ${scope}` : ''}): profile columns follow the data instead.`;
+        const scope =
+          error instanceof PermissionError && error.challenge?.error === 'insufficient_scope'
+            ? error.challenge.scope
+            : undefined;
+        const reason =
+          error instanceof PermissionError
+            ? `Okta refused to read the user schema (403${scope ? `: the access token lacks the scope ${scope}` : ''}): profile columns follow the data instead.`
+            : `user schema not read, profile columns follow the data instead: ${error.message.replace(/\.$/, '')}.`;
+        schemaWriter = undefined;
         if (wanted('user_schema')) skipped.push({ entity: 'user_schema', reason, partial: true });
         warnings.push({ entity: wanted('user_schema') ? 'user_schema' : 'users', message: reason });
       }
@@ -760,18 +780,23 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       progress('devices', 0, 'skipped');
       return;
     }
-    try {
-      await entityTask(['devices'], async () => {
-        const writer = open('devices');
-        const unrepeated = pageRepeats((device: { id: string }) => device.id);
+    let classic = false;
+    await entityTask(['devices'], async () => {
+      const writer = open('devices');
+      const unrepeated = pageRepeats((device: { id: string }) => device.id);
+      try {
         for await (const page of listDevices(client, label('devices'))) {
           await writer.writeMany(unrepeated(page).map(deviceRow));
         }
-        return [writer];
-      });
-    } catch (error) {
-      // Classic orgs answer 404 for /api/v1/devices.
-      if (!(error instanceof NotFoundError)) throw error;
+      } catch (error) {
+        // Classic orgs answer 404 for /api/v1/devices; on Identity Engine a 404 is a failure like any other.
+        if (!(error instanceof NotFoundError) || options.pipeline === 'idx') throw error;
+        classic = true;
+        return [];
+      }
+      return [writer];
+    });
+    if (classic) {
       skipped.push({
         entity: 'devices',
         reason: 'This org has no Devices API (Okta Classic).',
@@ -787,8 +812,9 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
     try {
       await readSystemLog();
     } catch (error) {
-      if (!(error instanceof PermissionError)) throw error;
-      skipForbidden('app_usage', error);
+      if (error instanceof PermissionError) skipForbidden('app_usage', error);
+      else if (isSkippableFailure(error)) skipFailed('app_usage', error);
+      else throw error;
       return;
     }
     await usageTask();

@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SampleOrg } from '../../src/demo/index.js';
 import { ensureBuilt, makeWorkspace, runCli, tinyOrgs, type Workspace } from './cli-process.js';
+import { type RewritingProxy, startRewritingProxy } from './rewriting-proxy.js';
 import { snapshotIds } from './snapshot-files.js';
 
 /**
@@ -13,67 +12,10 @@ import { snapshotIds } from './snapshot-files.js';
 
 const EXIT_CONFIG = 3;
 
-interface FakeHost {
-  url: string;
-  /** Requests that carried an Authorization header (the token). */
-  authorized: string[];
-  requests: string[];
-  close(): Promise<void>;
-}
-
-/**
- * A loopback web server that is not Okta: an HTML 404 for /.well-known/okta-organization. With
- * `upstream`, everything else is passed on to that sample org (a custom domain whose well-known
- * document is missing), its origin rewritten to ours in headers and bodies.
- */
-async function startFakeHost(upstream?: string): Promise<FakeHost> {
-  const authorized: string[] = [];
-  const requests: string[] = [];
-  let origin = '';
-  const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const path = request.url ?? '/';
-    requests.push(path);
-    if (request.headers.authorization) authorized.push(path);
-    if (!upstream || path.startsWith('/.well-known/')) {
-      response.writeHead(404, { 'content-type': 'text/html' });
-      response.end('<!DOCTYPE html><html><body><h1>Not Found</h1></body></html>');
-      return;
-    }
-    const answer = await fetch(`${upstream}${path}`, {
-      headers: { authorization: request.headers.authorization ?? '' },
-    });
-    const headers: Record<string, string> = {};
-    answer.headers.forEach((value, name) => {
-      if (!['content-encoding', 'content-length', 'transfer-encoding', 'connection'].includes(name)) {
-        headers[name] = value.replaceAll(upstream, origin);
-      }
-    });
-    const links = answer.headers.get('link');
-    if (links) headers.link = links.replaceAll(upstream, origin);
-    response.writeHead(answer.status, headers);
-    response.end((await answer.text()).replaceAll(upstream, origin));
-  };
-  const server: Server = createServer((request, response) => {
-    handle(request, response).catch(() => response.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: origin,
-    authorized,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 let work: Workspace;
 let org: SampleOrg;
 const orgs = tinyOrgs();
-const hosts: FakeHost[] = [];
+const hosts: RewritingProxy[] = [];
 
 beforeAll(async () => {
   ensureBuilt();
@@ -87,8 +29,22 @@ afterAll(async () => {
   await work?.remove();
 });
 
-async function fakeHost(upstream?: string): Promise<FakeHost> {
-  const host = await startFakeHost(upstream);
+/**
+ * A web server that is not Okta: an HTML 404 for /.well-known/okta-organization. With `upstream`,
+ * everything else goes to that sample org (a custom domain whose well-known document is missing).
+ */
+async function fakeHost(upstream?: string): Promise<RewritingProxy> {
+  const host = await startRewritingProxy({
+    ...(upstream ? { upstream } : {}),
+    intercept: ({ path }) =>
+      path.startsWith('/.well-known/')
+        ? {
+            status: 404,
+            headers: { 'content-type': 'text/html' },
+            body: '<html><body>Not Found</body></html>',
+          }
+        : undefined,
+  });
   hosts.push(host);
   return host;
 }
