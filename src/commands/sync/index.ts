@@ -187,6 +187,13 @@ async function planRun(
   if (!state || !parsed.success) return { reason: 'there is no complete run to build on yet' };
   const cursor = parsed.data;
   if (cursor.org !== org) return { reason: 'the last complete run was of another org' };
+  const checkpointOrigin = new URL(cursor.logCheckpoint).origin;
+  if (checkpointOrigin !== org) {
+    // Following it would be refused (the token never leaves the org): every incremental run would fail.
+    return {
+      reason: `the System Log checkpoint in state.json is on another host (${new URL(cursor.logCheckpoint).host}, not ${new URL(org).host}; a state.json copied from another profile?), so it is ignored`,
+    };
+  }
   if ([...entities].sort().join() !== [...cursor.entities].sort().join()) {
     return { reason: 'the entities differ from the last complete run' };
   }
