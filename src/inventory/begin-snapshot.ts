@@ -12,7 +12,7 @@ import { type FileModes, PRIVATE_MODES } from './file-modes.js';
 import { writeLatestPointer } from './latest-pointer.js';
 import { MANIFEST_FILE, type Manifest, manifestSchema } from './manifest.js';
 import { profileDir } from './profile-dir.js';
-import { partialFolderName, removeStaleWork } from './remove-stale-work.js';
+import { partialFolderName, removeStaleWork, trashFolderName } from './remove-stale-work.js';
 import { formatSnapshotId, withCollisionSuffix } from './snapshot-id.js';
 
 /** A snapshot being written. Nothing of it is visible under its final name until `commit`. */
@@ -114,7 +114,19 @@ export async function beginSnapshot(options: BeginSnapshotOptions): Promise<Snap
             modes.file,
           );
         } catch (error) {
-          throw pointerNotMoved(error, base, id, finalDir);
+          // latest.json names the last good snapshot, always: a snapshot it cannot name is taken
+          // back (a rename needs no space), so no complete folder sits beside it unnamed.
+          const trash = join(base, trashFolderName(id));
+          const takenBack = await rename(finalDir, trash).then(
+            () => true,
+            () => false,
+          );
+          if (takenBack) {
+            await fsyncPath(base, 'directory').catch(() => undefined);
+            await rm(trash, { recursive: true, force: true }).catch(() => undefined);
+            state = 'aborted';
+          }
+          throw pointerNotMoved(error, base, id, takenBack ? undefined : finalDir);
         }
       }
       return { dir: finalDir, id };
@@ -225,17 +237,17 @@ function exists(path: string): Promise<boolean> {
 }
 
 /**
- * The snapshot is complete on disk but latest.json still names the previous one (the disk filled
- * between the two): say so, so nobody takes the run for failed or the folder for a stray one.
+ * The snapshot was complete, but latest.json could not name it (the disk filled between the two), so
+ * it was taken back: say why, and that the previous complete snapshot is still the latest.
  */
-function pointerNotMoved(error: unknown, base: string, id: string, finalDir: string): ConfigError {
+function pointerNotMoved(error: unknown, base: string, id: string, leftAt?: string): ConfigError {
   const cause = diskErrorOf(error, { dir: base });
   const why = cause?.message ?? (error as Error).message;
-  return new ConfigError(
-    `Snapshot ${id} is complete (${finalDir}), but latest.json could not be updated: ${why.replace(/\.$/, '')}.`,
-    {
-      cause: error,
-      hint: `latest.json still names the previous complete snapshot. ${cause?.hint ? `${cause.hint} ` : ''}Then run sync again.`,
-    },
-  );
+  const what = leftAt
+    ? `snapshot ${id} is complete (${leftAt}) but not the latest`
+    : `so snapshot ${id} was not kept`;
+  return new ConfigError(`latest.json could not be updated, ${what}: ${why.replace(/\.$/, '')}.`, {
+    cause: error,
+    hint: `latest.json still names the previous complete snapshot. ${cause?.hint ? `${cause.hint} ` : ''}Then run sync again.`,
+  });
 }

@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
@@ -35,15 +35,22 @@ async function writeSnapshot(modes?: typeof GROUP_READABLE_MODES) {
 }
 
 describe('a complete snapshot latest.json could not name', () => {
-  it('says the snapshot is complete, where it is, and that latest.json still names the previous one', async () => {
+  it('takes the snapshot back, so latest.json still names the last good one, and says why (exit 3)', async () => {
+    const first = await writeSnapshot();
+    const kept = await first.commit();
+    expect(JSON.parse(await readFile(join(profileDir, 'latest.json'), 'utf8')).snapshot).toBe(kept.id);
+    // A folder in the way of the new pointer: its rename fails as on a full disk.
+    await rm(join(profileDir, 'latest.json'));
     await mkdir(join(profileDir, 'latest.json', 'in-the-way'), { recursive: true });
     const { commit } = await writeSnapshot();
     const error = await commit().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
     expect(message).toMatch(
-      /^Snapshot \d{4}-\d\d-\d\dT\d{6}Z is complete \(.+\), but latest\.json could not be updated: Cannot write to .+prod: .+latest\.json is a folder where a file should be \(EISDIR\)\.$/,
+      /^latest\.json could not be updated, so snapshot \d{4}-\d\d-\d\dT\d{6}Z(-\d+)? was not kept: /,
     );
+    const snapshots = (await readdir(profileDir)).filter((name) => /^\d{4}-/.test(name));
+    expect(snapshots).toEqual([kept.id]);
     expect((error as ConfigError).hint).toMatch(/^latest\.json still names the previous complete snapshot\./);
     expect((error as ConfigError).exitCode).toBe(3);
   });
