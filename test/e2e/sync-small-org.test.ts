@@ -12,7 +12,7 @@ import {
 } from './cli-process.js';
 import { readCsvRecords, readJsonRecords } from './entity-files.js';
 import { expectSnapshotMatchesOrg } from './expect-snapshot.js';
-import { ENTITIES, type Entity } from './expected-inventory.js';
+import { ENTITIES, type Entity, SIGN_IN_EVENT_TYPES } from './expected-inventory.js';
 import {
   expectLatestPointsAt,
   foldersWithManifest,
@@ -167,6 +167,101 @@ describe.each(FORMATS)('sync --format %s of the small sample org', (format) => {
       app_groups: counts.appGroups,
       devices: counts.devices,
     });
+  });
+});
+
+/**
+ * The rows of one entity file as flat lookups by dot path (`profile.email`): CSV through csv-parse,
+ * cells as the file holds them; json and ndjson as parsed.
+ */
+function entityRows(format: Format, entity: Entity): ((path: string) => unknown)[] {
+  const file = path.join(runs[format].snapshotDir, `${entity}.${format}`);
+  if (format === 'csv') {
+    const [header = [], ...records] = readCsvRecords(file, { bom: false });
+    return records.map((record) => (column: string) => record[header.indexOf(column)]);
+  }
+  return readJsonRecords(file, format).map(
+    (record) => (dotted: string) =>
+      dotted
+        .split('.')
+        .reduce<unknown>(
+          (value, key) =>
+            value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined,
+          record,
+        ),
+  );
+}
+
+/**
+ * The row-for-row comparison above proves only what the sample org holds: these check that it holds
+ * the rows an auditor acts on, as they reach each format.
+ */
+describe.each(FORMATS)('rows an auditor acts on, in %s', (format) => {
+  const present = (value: unknown) => value !== undefined && value !== null && value !== '';
+
+  it('admin roles held through a group: a CUSTOM role with its resource set, and standard roles, naming the group', () => {
+    const rows = entityRows(format, 'admin_roles');
+    const through = rows.filter((row) => row('assignmentType') === 'GROUP');
+    const custom = through.filter((row) => row('type') === 'CUSTOM');
+    expect(custom.length, 'CUSTOM roles through a group').toBeGreaterThan(0);
+    for (const row of custom) {
+      expect(row('role'), 'a CUSTOM role names its role').toMatch(/^\w+$/);
+      expect(row('resource-set'), 'and its resource set').toMatch(/^\w+$/);
+      expect(row('groupId'), 'and the group it comes through').toMatch(/^00g\w+$/);
+    }
+    expect(through.filter((row) => row('type') !== 'CUSTOM').length).toBeGreaterThan(0);
+    const direct = rows.filter((row) => row('assignmentType') === 'USER');
+    expect(direct.length, 'direct assignments').toBeGreaterThan(0);
+    for (const row of direct) expect(present(row('groupId')), 'a direct role names no group').toBe(false);
+  });
+
+  it('apps of several sign-on modes, each with its settings', () => {
+    const modes = new Set<string>();
+    for (const row of entityRows(format, 'apps')) {
+      const settings = format === 'csv' ? JSON.parse(String(row('settings') || 'null')) : row('settings');
+      if (settings && typeof settings === 'object' && Object.keys(settings).length > 0) {
+        modes.add(String(row('signOnMode')));
+      }
+    }
+    expect([...modes].length, [...modes].join(', ')).toBeGreaterThanOrEqual(4);
+  });
+
+  it('app usage counts no failed sign-in: pairs that only failed have no row, a later failure is not the last sign-in', () => {
+    const usage = new Map(
+      entityRows(format, 'app_usage').map((row) => [
+        `${row('userId')} ${row('appId')}`,
+        String(row('lastSignIn')),
+      ]),
+    );
+    const latest = { SUCCESS: new Map<string, string>(), FAILURE: new Map<string, string>() };
+    for (const event of org.truth.logEvents()) {
+      const app = event.target?.find((target) => target.type === 'AppInstance');
+      if (!SIGN_IN_EVENT_TYPES.has(event.eventType) || event.actor?.type !== 'User' || !app) continue;
+      const seen = latest[event.outcome.result === 'SUCCESS' ? 'SUCCESS' : 'FAILURE'];
+      const key = `${event.actor.id} ${app.id}`;
+      if (event.published > (seen.get(key) ?? '')) seen.set(key, event.published);
+    }
+    const onlyFailed = [...latest.FAILURE.keys()].filter((key) => !latest.SUCCESS.has(key));
+    expect(onlyFailed.length, 'pairs whose sign-ins all failed').toBeGreaterThan(0);
+    for (const key of onlyFailed) expect(usage.has(key), key).toBe(false);
+    const failedLast = [...latest.FAILURE].filter(
+      ([key, at]) => usage.has(key) && at > (latest.SUCCESS.get(key) ?? ''),
+    );
+    expect(failedLast.length, 'pairs whose latest attempt failed').toBeGreaterThan(0);
+    for (const [key] of failedLast) expect(usage.get(key), key).toBe(latest.SUCCESS.get(key));
+  });
+
+  it("profile-mapped app user attributes carry the user's values", () => {
+    const users = new Map(entityRows(format, 'users').map((row) => [row('id'), row]));
+    let mapped = 0;
+    for (const row of entityRows(format, 'app_users')) {
+      if (!present(row('profile.employeeId'))) continue;
+      const user = users.get(row('userId'));
+      expect(row('profile.employeeId')).toEqual(user?.('profile.employeeNumber'));
+      expect(row('profile.email')).toEqual(user?.('profile.email'));
+      mapped++;
+    }
+    expect(mapped, 'app users of provisioning apps').toBeGreaterThan(0);
   });
 });
 
