@@ -7,7 +7,7 @@
  *     [--root <checkout>]
  *     [--node-options "<flags for the measured CLI>"] [--out <file.json>]
  *     [--export-runs 1] [--snapshot <dir>[,<dir>…]]
- *     [--diff] [--diff-snapshots <from dir>,<to dir>]
+ *     [--diff] [--diff-snapshots <from dir>,<to dir>] [--incremental]
  *
  * Each run gets a fresh sample org in its own process on 127.0.0.1 (its memory is not counted), with
  * its rate-limit window shrunk to `--window-ms`. The built CLI runs as a user runs it:
@@ -24,6 +24,10 @@
  * reader, once each (bench/read-snapshot.js --entities diff). `--diff` runs just that: two syncs of
  * `--size` (default large) in `--format` (default ndjson; a 1 s window unless --window-ms), then the
  * diff; no export, no SDK baseline. `--diff-snapshots` measures the diff of two snapshots already taken.
+ *
+ * `--incremental`: per `--size` (default medium,large), a full sync, a scripted night of changes (1 %
+ * of users touched), the incremental sync after it and a full sync of the same moment, in a 1 s window
+ * unless --window-ms; per bucket requests incremental/full and wall incremental/full (bench/incremental.js).
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -87,6 +91,7 @@ function parseOptions(argv) {
       'export-runs': { type: 'string' },
       snapshot: { type: 'string' },
       diff: { type: 'boolean', default: false },
+      incremental: { type: 'boolean', default: false },
       'diff-snapshots': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -133,6 +138,8 @@ function parseOptions(argv) {
     exportRuns: Number(values['export-runs'] ?? 1),
     snapshots: values.snapshot === undefined ? [] : list(values.snapshot, '', [], 'snapshot', true),
     sizeGiven: values.size !== undefined,
+    incremental: values.incremental,
+    incrementalWindowMs: Number(values['window-ms'] ?? 1000),
   };
   if (options.diffSnapshots.length !== 0 && options.diffSnapshots.length !== 2) {
     throw new Error('--diff-snapshots takes two snapshot folders: <from dir>,<to dir>');
@@ -665,6 +672,17 @@ function summary(result) {
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
+  if (options.incremental) {
+    // A full run, a scripted night, the incremental run after it (bench/incremental.js).
+    const { runIncrementalBench } = await import('./incremental.js');
+    await runIncrementalBench({
+      root: options.root,
+      sizes: options.sizes,
+      windowMs: options.incrementalWindowMs,
+      out: options.out,
+    });
+    return;
+  }
   const startedAt = new Date();
   let bench;
   endChildrenOnExit(() => {
