@@ -1,4 +1,5 @@
 import type { CsvOptions } from '../formats/column-plan.js';
+import { encodeCsvRecord } from '../formats/encode-csv-record.js';
 import { encodeCsvValue } from '../formats/encode-csv-value.js';
 import type { OutputSink } from './output-sink.js';
 
@@ -12,25 +13,6 @@ export type RowFormat = 'csv' | 'json' | 'ndjson';
  * the string stays far below V8's large-object threshold (~128 KB).
  */
 const BATCH_CHARS = 8 * 1024;
-
-const NEEDS_QUOTES = /[",\r\n]/;
-
-/**
- * One CSV record, CRLF-terminated, quoted exactly like the inventory's CSV writer quotes with
- * csv-stringify (delimiter `,`, quote and escape `"`, record delimiter CRLF, `quoted_match: /[\r\n]/`):
- * a cell holding `"`, `,`, CR or LF is put in quotes with its quotes doubled; any other cell, the empty
- * one included, is written as it is. test/export/row-writer.test.ts checks it against csv-stringify.
- * Written by hand because csv-stringify's per-record machinery was the largest cost of a big export.
- */
-export function csvRecord(cells: readonly string[]): string {
-  let line = '';
-  for (let index = 0; index < cells.length; index++) {
-    const cell = cells[index]!;
-    if (index > 0) line += ',';
-    line += NEEDS_QUOTES.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
-  }
-  return `${line}\r\n`;
-}
 
 /** A column of the output: its header and how to read its value from a row. */
 export interface OutputColumn {
@@ -80,14 +62,14 @@ export function createRowWriter(options: {
     if (!columns) throw new TypeError('CSV needs columns');
     const encoding = { formulaProtection: options.csv.formulaProtection };
     const cells: string[] = new Array(columns.length);
-    const header = csvRecord(columns.map((column) => encodeCsvValue(column.name, encoding)));
+    const header = encodeCsvRecord(columns.map((column) => encodeCsvValue(column.name, encoding)));
     text = `${options.csv.bom ? '\uFEFF' : ''}${header}`;
     return {
       write(row) {
         for (let index = 0; index < columns.length; index++) {
           cells[index] = encodeCsvValue(columns[index]!.read(row), encoding);
         }
-        return add(csvRecord(cells));
+        return add(encodeCsvRecord(cells));
       },
       end: flush,
     };
