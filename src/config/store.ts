@@ -142,7 +142,7 @@ export class ConfigStore {
 
   #write(profiles: Record<string, Profile>): void {
     try {
-      if (!existsSync(this.dir)) mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
+      if (!existsSync(this.dir)) createFolders(this.dir, DIR_MODE);
       this.#open().set('profiles', profiles);
       // conf writes with configFileMode, but a file created by an older run or by hand keeps its mode.
       chmodSync(this.path, FILE_MODE);
@@ -211,5 +211,24 @@ export class ConfigStore {
       cause: error,
       hint: this.#fixHint(),
     });
+  }
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time: Node's recursive mkdir never returns
+ * under /proc (mkdir answers ENOENT for a parent that exists), and a configure must not hang.
+ */
+function createFolders(dir: string, mode: number): void {
+  const missing: string[] = [];
+  for (let current = path.resolve(dir); !existsSync(current); current = path.dirname(current)) {
+    missing.unshift(current);
+    if (path.dirname(current) === current) break;
+  }
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder, { mode });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { EventEmitter } from 'node:events';
-import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import type { ClientRequest } from 'node:http';
 import { isIP } from 'node:net';
 import path from 'node:path';
@@ -411,7 +411,7 @@ export type WritableResult = { ok: true; created: boolean } | { ok: false; code:
 export async function checkWritableDirectory(dir: string): Promise<WritableResult> {
   let firstCreated: string | undefined;
   try {
-    firstCreated = await mkdir(dir, { recursive: true });
+    firstCreated = await createFolders(dir);
     const name = `.okta-connector-write-test-${process.pid}-${randomBytes(4).toString('hex')}`;
     const probe = path.join(dir, name);
     await writeFile(probe, 'okta-connector write test\n', { flag: 'wx' });
@@ -423,6 +423,32 @@ export async function checkWritableDirectory(dir: string): Promise<WritableResul
   } finally {
     if (firstCreated !== undefined) await removeEmptyFolders(path.resolve(dir), path.resolve(firstCreated));
   }
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time, and returns the first one created:
+ * Node's recursive mkdir never returns under /proc (mkdir answers ENOENT for a parent that exists).
+ */
+async function createFolders(dir: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const exists = await stat(current).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        return false;
+      },
+    );
+    if (exists) break;
+    missing.unshift(current);
+    if (path.dirname(current) === current) break;
+  }
+  for (const folder of missing) {
+    await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+  return missing[0];
 }
 
 /** Removes `dir` and its parents up to `top`, each only if empty (rmdir refuses otherwise). */

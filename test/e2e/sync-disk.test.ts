@@ -80,6 +80,27 @@ describe.concurrent('folders that cannot be written', () => {
     expect(result.stderr).not.toMatch(/Unexpected error|bug/);
   });
 
+  it('test-connection --output-dir under /proc: the check fails at once, no hang', async () => {
+    const result = await runBounded(['test-connection', '--output-dir', '/proc/okta-out'], {
+      env: work.env(org),
+    });
+    expect(result.hung).toBe(false);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stdout + result.stderr).toMatch(
+      /Output directory\s+Cannot write to \/proc\/okta-out \(ENOENT\)/,
+    );
+  });
+
+  it('configure with OKTA_CONNECTOR_CONFIG_DIR under /proc: exit 3 at once, no hang', async () => {
+    const result = await runBounded(['configure', '--domain', 'acme.okta.com', '--token-stdin'], {
+      env: work.env(undefined, { OKTA_CONNECTOR_CONFIG_DIR: '/proc/okta-config' }),
+      input: `${org.token}\n`,
+    });
+    expect(result.hung).toBe(false);
+    expect(result.exitCode).toBe(EXIT_CONFIG);
+    expect(result.stderr).toContain('Could not write the config file /proc/okta-config/config.json (ENOENT)');
+  });
+
   it('--log-file under /proc: exit 2 at once, no hang', async () => {
     const result = await runBounded(
       ['sync', '--output-dir', work.outputDir('log-proc'), '--log-file', '/proc/nope/x.log'],
