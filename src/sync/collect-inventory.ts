@@ -433,7 +433,8 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
   // so a `lastUpdated` filter would miss them, and the users list is not the binding rate limit.
   // The filter still names the users whose status or profile changed, which moves app assignments.
   // Held only up to MAX_CHANGED_USERS (past that, every app's users are read again).
-  let changedUsers: Map<string, Row> | undefined;
+  // Without app_users (app_groups alone) no user's rows are written: no one needs to be read again.
+  let changedUsers: Map<string, Row> | undefined = incremental ? new Map() : undefined;
   if (incremental && wanted('app_users')) {
     changedUsers = new Map();
     for await (const users of searchUsersUpdatedSince(client, incremental.changedSince, label('users'))) {
