@@ -95,6 +95,10 @@ describe('sync and a host that is not an Okta org', () => {
 
     const trusted = await runCli(['configure', '--trust-host'], { env });
     expect(trusted.exitCode).toBe(0);
+    // test-connection warns instead of failing, and goes on to check the token.
+    const checked = await runCli(['test-connection'], { env });
+    expect(checked.stdout).toMatch(/Okta org\s+.*does not answer like an Okta org.*you confirmed this host/);
+    expect(checked.stdout).toMatch(/API token\s+Valid/);
     const synced = await runCli(['sync'], { env });
     expect(synced.stderr).toMatch(/does not answer like an Okta org.*--trust-host/);
     expect(synced.exitCode).toBe(0);
