@@ -719,6 +719,22 @@ function processContext(): CliContext {
   };
 }
 
+/** "See okta-connector <command> --help." for the (sub)command a commander usage error is about. */
+function usageHint(program: Command, argv: string[], code: string): string | undefined {
+  if (code === 'commander.version') return undefined;
+  const end = argv.indexOf('--');
+  const args = end === -1 ? argv : argv.slice(0, end);
+  const names: string[] = [];
+  let command: Command = program;
+  for (const arg of args) {
+    const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (!sub) continue;
+    names.push(sub.name());
+    command = sub;
+  }
+  return `See okta-connector ${[...names, '--help'].join(' ')}.`;
+}
+
 /**
  * Runs the CLI with `argv` (without `node` and the script) and returns the exit code.
  * Never throws and never calls `process.exit`, so tests can run it in-process.
@@ -734,9 +750,12 @@ export async function runCli(argv: string[], context: CliContext = processContex
       // Commander already printed help, the version, or its usage message.
       if (error.exitCode === 0) return ExitCode.Success;
       const flags = sniffGlobalOptions(argv);
+      const hint = usageHint(program, argv, error.code);
+      // Commander printed its line (and "Did you mean"); say where the usage is, on stderr.
+      if (hint && error.code !== 'commander.help') context.stderr.write(`  ${hint}\n`);
       if (flags.json) {
         const message = error.message.replace(/^error:\s*/i, '');
-        reportError(new UsageError(message, { hint: 'Run okta-connector --help.' }), {
+        reportError(new UsageError(message, { hint: hint ?? 'Run okta-connector --help.' }), {
           ...ioFor(context, flags),
           // Commander wrote the human line on stderr already.
           stderr: { write: () => true } as unknown as OutputStream,

@@ -243,6 +243,19 @@ describe('usage errors', () => {
     expect(option.exitCode).toBe(ExitCode.Usage);
     expect(option.stderr).toContain("error: unknown option '--domian'");
     expect(option.stderr).toContain('(Did you mean --domain?)');
+    expect(option.stderr).toContain('See okta-connector configure --help.');
+    expect(command.stderr).toContain('See okta-connector --help.');
+  });
+
+  it('a missing option value or an unknown subcommand: where to read the usage, exit 2', async () => {
+    const missing = await run(['configure', '--domain']);
+    expect(missing.exitCode).toBe(ExitCode.Usage);
+    expect(missing.stderr).toContain("error: option '--domain <host-or-url>' argument missing");
+    expect(missing.stderr).toContain('See okta-connector configure --help.');
+
+    const sub = await run(['schedule', 'instal']);
+    expect(sub.exitCode).toBe(ExitCode.Usage);
+    expect(sub.stderr).toContain('See okta-connector schedule --help.');
   });
 
   it.each(['configure', 'test-connection'])(
@@ -270,7 +283,7 @@ describe('usage errors', () => {
       error: {
         code: 'ERR_USAGE',
         message: "unknown option '--bogus'",
-        hint: 'Run okta-connector --help.',
+        hint: 'See okta-connector configure --help.',
         exitCode: 2,
       },
     });
