@@ -37,11 +37,11 @@ import {
   type TlsOptions,
   type TlsResult,
 } from '../../okta/diagnostics.js';
-import { AuthError, NetworkError, NotFoundError, OktaError, PermissionError } from '../../okta/errors.js';
+import { AuthError, NotFoundError, PermissionError } from '../../okta/errors.js';
 import { trustedCertificates } from '../../okta/network-options.js';
 import type { OrgUrl } from '../../okta/org-url.js';
 import { describeProxy, proxyForUrl } from '../../okta/proxy-for-url.js';
-import { isNotAnOktaOrg, notAnOktaOrgMessage } from '../../okta/verify-okta-org.js';
+import { isNotAnOktaOrg, notAnOktaOrgMessage, statusOfOktaError } from '../../okta/verify-okta-org.js';
 import { scopesForEntities } from '../../sync/entity-scopes.js';
 import { type Env, type Io, SYMBOLS } from '../../ui/io.js';
 import { createPrompter, readAllInput } from '../../ui/prompt.js';
@@ -181,18 +181,6 @@ const PROBES: ProbeSpec[] = [
     permissionFix: READ_ONLY_ADMIN,
   },
 ];
-
-/** ` (HTTP 403, E0000006, request id abc)` from an Okta error. */
-function statusOf(error: unknown): string {
-  if (!(error instanceof OktaError)) return '';
-  const parts = [
-    error.status === undefined ? undefined : `HTTP ${error.status}`,
-    error.errorCode,
-    error instanceof NetworkError ? error.networkCode : undefined,
-    error.requestId === undefined ? undefined : `request id ${error.requestId}`,
-  ].filter(Boolean);
-  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
-}
 
 function exitCodeOf(error: unknown): ExitCodeValue {
   return error instanceof ConnectorError ? error.exitCode : ExitCode.Internal;
@@ -688,7 +676,7 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
               id: 'token',
               title: 'API token',
               status: 'fail',
-              detail: `Okta rejected the token${statusOf(error)}: it is wrong, expired (API tokens expire after 30 days without use), was revoked, or the admin who created it was deactivated.`,
+              detail: `Okta rejected the token${statusOfOktaError(error)}: it is wrong, expired (API tokens expire after 30 days without use), was revoked, or the admin who created it was deactivated.`,
               fix: `Create a new token in the Admin Console (Security > API > Tokens), ideally as a dedicated read-only admin, and ${save}.`,
             },
             ExitCode.Auth,
@@ -756,7 +744,7 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
             id: probe.id,
             title: probe.title,
             status: 'warn',
-            detail: `Not available on this org${statusOf(error)}: the Devices API needs Identity Engine${org ? ` (this org runs ${org.engine})` : ''}. The inventory will have no devices.`,
+            detail: `Not available on this org${statusOfOktaError(error)}: the Devices API needs Identity Engine${org ? ` (this org runs ${org.engine})` : ''}. The inventory will have no devices.`,
             fix: 'Nothing to do on a Classic Engine org.',
           });
         } else if (error instanceof PermissionError && error.challenge?.error === 'insufficient_scope') {
@@ -784,7 +772,7 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
               id: probe.id,
               title: probe.title,
               status,
-              detail: `Not allowed to read GET ${path}${statusOf(error)}: ${effect}`,
+              detail: `Not allowed to read GET ${path}${statusOfOktaError(error)}: ${effect}`,
               fix: oauth ? SERVICE_APP_ROLE : probe.permissionFix,
             },
             ExitCode.Permission,
