@@ -28,6 +28,7 @@ import {
 } from '../ui/io.js';
 import { redact, registerSecret } from '../ui/redact.js';
 import { VERSION } from '../version.js';
+import { usageErrorOf } from './commander-usage-error.js';
 
 /**
  * The command line: commander wiring, global options, and the one place that turns an error into
@@ -211,6 +212,8 @@ function buildProgram(context: CliContext, state: RunState): Command {
       getErrHelpWidth: () => helpWidth(context.stderr),
       getOutHasColors: () => false,
       getErrHasColors: () => false,
+      // Usage errors are printed by reportError, from the CommanderError runCli catches.
+      outputError: () => {},
     })
     .showSuggestionAfterError()
     .exitOverride()
@@ -719,22 +722,6 @@ function processContext(): CliContext {
   };
 }
 
-/** "See okta-connector <command> --help." for the (sub)command a commander usage error is about. */
-function usageHint(program: Command, argv: string[], code: string): string | undefined {
-  if (code === 'commander.version') return undefined;
-  const end = argv.indexOf('--');
-  const args = end === -1 ? argv : argv.slice(0, end);
-  const names: string[] = [];
-  let command: Command = program;
-  for (const arg of args) {
-    const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
-    if (!sub) continue;
-    names.push(sub.name());
-    command = sub;
-  }
-  return `See okta-connector ${[...names, '--help'].join(' ')}.`;
-}
-
 /**
  * Runs the CLI with `argv` (without `node` and the script) and returns the exit code.
  * Never throws and never calls `process.exit`, so tests can run it in-process.
@@ -747,21 +734,13 @@ export async function runCli(argv: string[], context: CliContext = processContex
     return state.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander already printed help, the version, or its usage message.
-      if (error.exitCode === 0) return ExitCode.Success;
-      const flags = sniffGlobalOptions(argv);
-      const hint = usageHint(program, argv, error.code);
-      // Commander printed its line (and "Did you mean"); say where the usage is, on stderr.
-      if (hint && error.code !== 'commander.help') context.stderr.write(`  ${hint}\n`);
-      if (flags.json) {
-        const message = error.message.replace(/^error:\s*/i, '');
-        reportError(new UsageError(message, { hint: hint ?? 'Run okta-connector --help.' }), {
-          ...ioFor(context, flags),
-          // Commander wrote the human line on stderr already.
-          stderr: { write: () => true } as unknown as OutputStream,
-        });
-      }
-      return ExitCode.Usage;
+      // Commander printed help or the version (exit 0), or the help for no command (usage).
+      if (error.exitCode === 0 || error.code === 'commander.version') return ExitCode.Success;
+      if (error.code === 'commander.help') return ExitCode.Usage;
+      // Its usage errors are ours to print (it prints none: see outputError), in the tool's style.
+      // No stack trace for a usage error, even with --verbose: there is no bug to trace.
+      const io = ioFor(context, { ...sniffGlobalOptions(argv), verbose: false });
+      return reportError(usageErrorOf(error, program, argv), io);
     }
     return reportError(error, state.io ?? ioFor(context, sniffGlobalOptions(argv)));
   }
