@@ -346,7 +346,7 @@ describe('errors: documented exit codes, no stack traces', () => {
       /Task Scheduler cannot run "0 9-17 \* \* \*"/,
       /Register-ScheduledTask/,
     ],
-    [['schedule', 'frobnicate'], ExitCode.Usage, /unknown command/, undefined],
+    [['schedule', 'frobnicate'], ExitCode.Usage, /Unknown command "frobnicate" for schedule/, undefined],
   ])('%j exits %i', async (argv, exitCode, message, hint) => {
     saveProfile('default', { domain: 'acme.okta.com', token: TOKEN });
     const result = await run(argv, { env });
