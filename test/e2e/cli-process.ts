@@ -22,6 +22,12 @@ import {
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'okta-connector.js');
 
+/**
+ * The Node binary that runs the spawned CLI: \`OKTA_CONNECTOR_TEST_NODE\` (.ci/run sets it to each
+ * supported Node line in turn), else the Node running the tests.
+ */
+export const CLI_NODE = process.env.OKTA_CONNECTOR_TEST_NODE || process.execPath;
+
 /** ESC, the start of every ANSI escape sequence. */
 export const ANSI = /\u001b\[/;
 
@@ -69,7 +75,7 @@ export interface CliOptions {
 
 /** Starts `okta-connector <args>` in a child process with exactly `options.env`. */
 export function startCli(args: string[], options: CliOptions): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(CLI_NODE, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     env: options.env,
     stdio: ['pipe', 'pipe', 'pipe'],
