@@ -1,3 +1,9 @@
+import {
+  applyGroupChanges,
+  deleteGroups,
+  type GroupChangeCounts,
+  type GroupChangeSummary,
+} from './apply-group-changes.js';
 import type { SampleOrgLog } from './log-events.js';
 import type { LogTarget } from './okta-records.js';
 import { createRandom, hash, type Random } from './random.js';
@@ -5,7 +11,7 @@ import type { SampleOrgStore } from './sample-org-store.js';
 import { AppFixture, FIXTURE_USER_COUNT, GroupFixture, UserFixture } from './tricky-values.js';
 
 /** How many of each change one `mutate()` makes (fewer when the org has no candidates left). */
-export interface ChangeSetOptions {
+export interface ChangeSetOptions extends Partial<GroupChangeCounts> {
   /** Mixed into the change set's randomness; the same org, call number and seed give the same changes. @default 0 */
   seed?: number;
   /** New ACTIVE users, each added to Everyone and to one group. @default 3 */
@@ -14,6 +20,11 @@ export interface ChangeSetOptions {
   updateUsers?: number;
   /** ACTIVE users deactivated: DEPROVISIONED, off every app. @default 2 */
   deprovisionUsers?: number;
+  /**
+   * DEPROVISIONED users (not this change set's) activated again: ACTIVE, back on their apps.
+   * @default 0 (this and the group kinds are opt-in, see `EVERY_CHANGE_KIND`)
+   */
+  reactivateUsers?: number;
   /** DEPROVISIONED users deleted: gone from every list. @default 1 */
   deleteUsers?: number;
   /** @default 4 */
@@ -26,6 +37,12 @@ export interface ChangeSetOptions {
   removeAppAssignments?: number;
   /** Apps toggled between ACTIVE and INACTIVE. @default 1 */
   appLifecycleChanges?: number;
+  /*
+   * From GroupChangeCounts: `assignGroupsToApps` (a group becomes an app's lowest-priority group),
+   * `unassignGroupsFromApps` (an app's lowest-priority group removed), `grantGroupRoles` (a standard
+   * role assigned to a small group), `deleteGroups` (a group no app or role uses, not otherwise
+   * changed by this change set): each @default 0.
+   */
   /** New `user.authentication.sso` events. @default 10 */
   signIns?: number;
   /**
@@ -46,16 +63,20 @@ export interface AssignmentChange {
 }
 
 /** What one `mutate()` changed, by id. */
-export interface ChangeSetSummary {
+export interface ChangeSetSummary extends GroupChangeSummary {
   /** The server clock when the change set was applied (ISO 8601): every new timestamp equals it. */
   at: string;
   addedUsers: string[];
   updatedUsers: string[];
   deprovisionedUsers: string[];
+  reactivatedUsers: string[];
   deletedUsers: string[];
   addedMemberships: MembershipChange[];
   removedMemberships: MembershipChange[];
-  /** Direct assignments made or removed; also users who gained or lost an app through a group change. */
+  /**
+   * Direct assignments made or removed; also users who gained or lost an app through a membership
+   * change, a group (un)assigned to the app, or a deprovisioning or reactivation.
+   */
   addedAppAssignments: AssignmentChange[];
   removedAppAssignments: AssignmentChange[];
   appStatusChanges: { appId: string; status: 'ACTIVE' | 'INACTIVE' }[];
@@ -65,16 +86,34 @@ export interface ChangeSetSummary {
   logEvents: number;
 }
 
+/**
+ * Turns on the kinds a default change set leaves out (added after the incremental tests and bench
+ * were tuned to the defaults): a reactivated user, a group assigned to an app and one removed, a role
+ * granted to a group, a group deleted. With the defaults, every kind of issue 18's change set.
+ */
+export const EVERY_CHANGE_KIND: Readonly<ChangeSetOptions> = {
+  reactivateUsers: 1,
+  assignGroupsToApps: 1,
+  unassignGroupsFromApps: 1,
+  grantGroupRoles: 1,
+  deleteGroups: 1,
+};
+
 const DEFAULTS: Required<Omit<ChangeSetOptions, 'seed'>> = {
   addUsers: 3,
   updateUsers: 5,
   deprovisionUsers: 2,
+  reactivateUsers: 0,
   deleteUsers: 1,
   addMemberships: 4,
   removeMemberships: 2,
   addAppAssignments: 3,
   removeAppAssignments: 2,
   appLifecycleChanges: 1,
+  assignGroupsToApps: 0,
+  unassignGroupsFromApps: 0,
+  grantGroupRoles: 0,
+  deleteGroups: 0,
   signIns: 10,
   failedSignIns: 3,
 };
@@ -125,12 +164,17 @@ export function applyChangeSet(
     addedUsers: [],
     updatedUsers: [],
     deprovisionedUsers: [],
+    reactivatedUsers: [],
     deletedUsers: [],
     addedMemberships: [],
     removedMemberships: [],
     addedAppAssignments: [],
     removedAppAssignments: [],
     appStatusChanges: [],
+    addedAppGroups: [],
+    removedAppGroups: [],
+    groupRoleGrants: [],
+    deletedGroups: [],
     signInEvents: 0,
     failedSignInEvents: 0,
     logEvents: 0,
@@ -175,24 +219,26 @@ export function applyChangeSet(
       if (store.assignments.groups[app]?.includes(group)) apps.push(app);
     return apps;
   };
+  const appAccessChanged = (app: number, user: number, gained: boolean) => {
+    const entry = { appId: store.apps.ids.at(app), userId: store.users.ids.at(user) };
+    (gained ? summary.addedAppAssignments : summary.removedAppAssignments).push(entry);
+    log.append({
+      published: now,
+      eventType: gained ? 'application.user_membership.add' : 'application.user_membership.remove',
+      displayMessage: gained
+        ? 'Add user to application membership'
+        : 'Remove user from application membership',
+      actorUser: admin,
+      target: [{ ...userTarget(user), type: 'AppUser' }, appTarget(app), userTarget(user)],
+    });
+  };
   /** Runs a membership or assignment change and logs app access gained or lost because of it. */
   const trackAppAccess = (apps: number[], user: number, change: () => void) => {
     const before = apps.map((app) => isAppUser(app, user));
     change();
     apps.forEach((app, k) => {
       const after = isAppUser(app, user);
-      if (after === before[k]) return;
-      const entry = { appId: store.apps.ids.at(app), userId: store.users.ids.at(user) };
-      (after ? summary.addedAppAssignments : summary.removedAppAssignments).push(entry);
-      log.append({
-        published: now,
-        eventType: after ? 'application.user_membership.add' : 'application.user_membership.remove',
-        displayMessage: after
-          ? 'Add user to application membership'
-          : 'Remove user from application membership',
-        actorUser: admin,
-        target: [{ ...userTarget(user), type: 'AppUser' }, appTarget(app), userTarget(user)],
-      });
+      if (after !== before[k]) appAccessChanged(app, user, after);
     });
   };
   const candidates = (count: number, accept: (user: number) => boolean, rng: Random): number[] => {
@@ -206,7 +252,34 @@ export function applyChangeSet(
   };
   const editableGroups: number[] = [];
   for (let group = 0; group < store.groups.count; group++) {
-    if (!PROTECTED_GROUPS.has(group) && store.groups.type(group) === 'OKTA_GROUP') editableGroups.push(group);
+    if (
+      !PROTECTED_GROUPS.has(group) &&
+      store.groups.exists(group) &&
+      store.groups.type(group) === 'OKTA_GROUP'
+    )
+      editableGroups.push(group);
+  }
+  const editableApps: number[] = [];
+  for (let app = 0; app < store.apps.count; app++) {
+    if (!PROTECTED_APPS.has(app) && store.apps.status(app) === 'ACTIVE') editableApps.push(app);
+  }
+  const groupContext = {
+    store,
+    log,
+    now,
+    random,
+    admin,
+    editableGroups,
+    editableApps,
+    groupTarget,
+    appTarget,
+    appAccessChanged,
+  };
+  // First, so that no later change names a deleted group.
+  summary.deletedGroups = deleteGroups(groupContext, wanted.deleteGroups);
+  if (summary.deletedGroups.length > 0) {
+    const kept = editableGroups.filter((group) => store.groups.exists(group));
+    editableGroups.splice(0, editableGroups.length, ...kept);
   }
   const addMember = (group: number, user: number) => {
     trackAppAccess(appsOfGroup(group), user, () => {
@@ -303,6 +376,26 @@ export function applyChangeSet(
     });
   }
 
+  // Activating a deactivated user again: group memberships and direct assignments were kept, so the
+  // apps come back. https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserLifecycle/
+  const reactivatable = (u: number) =>
+    store.users.status(u) === 'DEPROVISIONED' && !summary.deprovisionedUsers.includes(store.users.ids.at(u));
+  for (const user of candidates(wanted.reactivateUsers, reactivatable, random)) {
+    const apps: number[] = [];
+    for (let app = 0; app < store.apps.count; app++) apps.push(app);
+    trackAppAccess(apps, user, () => {
+      store.users.override(user, { status: 'ACTIVE', statusChanged: now, lastUpdated: now });
+    });
+    summary.reactivatedUsers.push(store.users.ids.at(user));
+    log.append({
+      published: now,
+      eventType: 'user.lifecycle.reactivate',
+      displayMessage: 'Reactivate Okta user',
+      actorUser: admin,
+      target: [userTarget(user)],
+    });
+  }
+
   // Okta deletes only deactivated users; the deprovisioned fixture goes first.
   const deletable = (u: number) =>
     store.users.status(u) === 'DEPROVISIONED' && !summary.deprovisionedUsers.includes(store.users.ids.at(u));
@@ -355,10 +448,6 @@ export function applyChangeSet(
     });
   }
 
-  const editableApps: number[] = [];
-  for (let app = 0; app < store.apps.count; app++) {
-    if (!PROTECTED_APPS.has(app) && store.apps.status(app) === 'ACTIVE') editableApps.push(app);
-  }
   for (let k = 0; k < wanted.addAppAssignments && editableApps.length > 0; k++) {
     const app = random.pick(editableApps);
     const [user] = candidates(
@@ -400,6 +489,14 @@ export function applyChangeSet(
       target: [appTarget(app)],
     });
   }
+
+  Object.assign(
+    summary,
+    applyGroupChanges(
+      { ...groupContext, editableApps: editableApps.filter((app) => store.apps.status(app) === 'ACTIVE') },
+      wanted,
+    ),
+  );
 
   const signIn = (user: number, app: number, failure: boolean) => {
     const { login } = store.users.identity(user);

@@ -3,12 +3,14 @@
  * Okta's Management API for every endpoint `sync` reads. Used by `sync --demo`, the end-to-end
  * tests and the benchmark.
  */
-export type {
-  AssignmentChange,
-  ChangeSetOptions,
-  ChangeSetSummary,
-  MembershipChange,
+export {
+  type AssignmentChange,
+  type ChangeSetOptions,
+  type ChangeSetSummary,
+  EVERY_CHANGE_KIND,
+  type MembershipChange,
 } from './apply-change-set.js';
+export type { AppGroupChange, GroupRoleGrant } from './apply-group-changes.js';
 export type { FaultOptions } from './fault-injector.js';
 export type {
   SampleApp,

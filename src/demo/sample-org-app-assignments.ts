@@ -29,10 +29,13 @@ export class SampleAppAssignments {
   /** Directly assigned users per app (sorted user indexes). Replaced, never edited. */
   readonly direct: Uint32Array[];
   readonly baseDirect: readonly Uint32Array[];
-  /** The groups assigned to each app, in priority order. */
-  readonly groups: readonly number[][];
+  /** The groups assigned to each app, in priority order. Replaced, never edited. */
+  readonly groups: (readonly number[])[];
+  readonly baseGroups: readonly (readonly number[])[];
   /** Creation time of assignments made by `mutate()`, keyed `${app}:${user}`. */
   readonly assignmentCreated = new Map<string, number>();
+  /** When `mutate()` assigned a group to an app, keyed `${app}:${group}`. */
+  readonly groupAssigned = new Map<string, number>();
   private effectiveCache = new Map<number, EffectiveAppUsers>();
   private readonly baseEffectiveCache = new Map<number, EffectiveAppUsers>();
   private scratchStamp = new Int32Array(0);
@@ -48,6 +51,7 @@ export class SampleAppAssignments {
     this.direct = direct;
     this.baseDirect = [...direct];
     this.groups = groups;
+    this.baseGroups = [...groups];
     core.onInvalidate(() => {
       this.effectiveCache = new Map();
     });
@@ -63,6 +67,20 @@ export class SampleAppAssignments {
   /** Used by `mutate()`. */
   setDirect(app: number, users: Uint32Array): void {
     this.direct[app] = users;
+    this.core.invalidate();
+  }
+
+  /** Used by `mutate()`: the group becomes the app's lowest-priority group. */
+  assignGroup(app: number, group: number, at: number): void {
+    this.groups[app] = [...(this.groups[app] ?? []), group];
+    this.groupAssigned.set(`${app}:${group}`, at);
+    this.core.invalidate();
+  }
+
+  /** Used by `mutate()`. */
+  unassignGroup(app: number, group: number): void {
+    this.groups[app] = (this.groups[app] ?? []).filter((item) => item !== group);
+    this.groupAssigned.delete(`${app}:${group}`);
     this.core.invalidate();
   }
 
@@ -207,7 +225,7 @@ export class SampleAppAssignments {
     if (!cached) {
       cached = this.computeEffective(
         this.baseDirect[app] as Uint32Array,
-        this.groups[app] as number[],
+        this.baseGroups[app] as number[],
         (group) => this.groupList.baseMembersOf(group),
         (user) => this.users.baseStatus(user) === 'DEPROVISIONED',
         this.users.baseCount,
@@ -284,9 +302,9 @@ export class SampleAppAssignments {
     const appTimes = this.apps.times(app);
     const groupTimes = this.groupList.times(group);
     const from = Math.max(appTimes.created, groupTimes.created);
-    const lastUpdated = seconds(
-      from + unit(hash(this.core.seed, Salt.AppGroups, app, 100 + group)) * (this.core.t0 - from),
-    );
+    const lastUpdated =
+      this.groupAssigned.get(`${app}:${group}`) ??
+      seconds(from + unit(hash(this.core.seed, Salt.AppGroups, app, 100 + group)) * (this.core.t0 - from));
     const shape = this.apps.shape(app);
     return {
       id: groupId,

@@ -27,6 +27,8 @@ export class SampleGroups {
   /** The members as generated, for history (System Log) that must not change when the org does. */
   readonly baseMembers: readonly (Uint32Array | null)[];
   readonly membershipUpdated = new Map<number, number>();
+  /** Groups `mutate()` deleted: gone from every list and lookup, their members with them. */
+  readonly deleted = new Set<number>();
 
   constructor(
     private readonly core: SampleOrgCore,
@@ -46,8 +48,14 @@ export class SampleGroups {
     return unit(hash(this.core.seed, Salt.GroupMeta, group, 1)) < 0.1 ? 'APP_GROUP' : 'OKTA_GROUP';
   }
 
+  /** The group's index, or -1 (also for deleted groups). */
   indexOf(id: string): number {
-    return this.ids.indexOf(id, this.count);
+    const group = this.ids.indexOf(id, this.count);
+    return group >= 0 && this.deleted.has(group) ? -1 : group;
+  }
+
+  exists(group: number): boolean {
+    return group >= 0 && group < this.count && !this.deleted.has(group);
   }
 
   /** Current members, sorted by user index (deleted users are filtered by the callers). */
@@ -193,6 +201,12 @@ export class SampleGroups {
       built ??= this.build(group);
       return readPath(built, path);
     };
+  }
+
+  /** Used by `mutate()`: Okta deletes a group with its memberships. */
+  delete(group: number): void {
+    this.deleted.add(group);
+    this.setMembers(group, new Uint32Array(0));
   }
 
   /** Used by `mutate()`. */

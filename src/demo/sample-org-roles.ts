@@ -34,6 +34,8 @@ export class SampleRoles {
     [GroupFixture.helpdeskAdmins, ['HELP_DESK_ADMIN']],
   ]);
   private readonly customRoleGroups = new Set<number>([GroupFixture.helpdeskAdmins]);
+  /** When `mutate()` granted a group its role, keyed `${group}:${type}`. */
+  private readonly grantedAt = new Map<string, number>();
   private adminUsersCache: Uint32Array | undefined;
   private directAdminUsersCache: Uint32Array | undefined;
 
@@ -52,6 +54,13 @@ export class SampleRoles {
   /** Whether any role is assigned to the group (`expand=stats` calls it `hasAdminPrivilege`). */
   groupHoldsRoles(group: number): boolean {
     return this.groupHeld.has(group) || this.customRoleGroups.has(group);
+  }
+
+  /** Used by `mutate()`: assigns a standard role to the group, so every member holds it. */
+  grantToGroup(group: number, type: string, at: number): void {
+    this.groupHeld.set(group, [...(this.groupHeld.get(group) ?? []), type]);
+    this.grantedAt.set(`${group}:${type}`, at);
+    this.core.invalidate();
   }
 
   private generate(): void {
@@ -90,9 +99,12 @@ export class SampleRoles {
   private role(assigneeKind: 'USER' | 'GROUP', assignee: number, type: string): SampleRole {
     const assigneeId = assigneeKind === 'USER' ? this.users.ids.at(assignee) : this.groups.ids.at(assignee);
     const typeIndex = Object.keys(ROLE_LABELS).indexOf(type);
-    const created = seconds(
-      this.core.t0 - (10 + unit(hash(this.core.seed, Salt.Roles, assignee, typeIndex)) * 700) * DAY_MS,
-    );
+    const granted = assigneeKind === 'GROUP' ? this.grantedAt.get(`${assignee}:${type}`) : undefined;
+    const created =
+      granted ??
+      seconds(
+        this.core.t0 - (10 + unit(hash(this.core.seed, Salt.Roles, assignee, typeIndex)) * 700) * DAY_MS,
+      );
     const path = assigneeKind === 'USER' ? 'users' : 'groups';
     return {
       id: `${IdPrefix.roleAssignment}${opaqueId(this.core.seed, Salt.Roles, (assignee * 16 + typeIndex) * 2 + (assigneeKind === 'USER' ? 0 : 1), 17)}`,

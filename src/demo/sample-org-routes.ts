@@ -352,7 +352,9 @@ export class SampleOrgRoutes {
       rangeList(store.groups.count),
       start,
       limit,
-      predicate ? (group) => predicate(store.groups.reader(group)) : () => true,
+      predicate
+        ? (group) => !store.groups.deleted.has(group) && predicate(store.groups.reader(group))
+        : (group) => !store.groups.deleted.has(group),
       (group) => store.groups.build(group, stats),
       (group) => store.groups.ids.at(group),
     );

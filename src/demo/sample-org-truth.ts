@@ -29,6 +29,7 @@ export interface SampleOrgFixtureIds {
 export interface SampleOrgTruth {
   /** Every user, every status (DEPROVISIONED included), ordered by id; deleted users are gone. */
   users(): Iterable<SampleUser>;
+  /** Every group; deleted groups are gone. */
   groups(): Iterable<SampleGroup>;
   /** Every membership, Everyone included, ordered by group then user id. */
   groupMembers(): Iterable<{ groupId: string; userId: string }>;
@@ -74,7 +75,8 @@ export function createTruth(store: SampleOrgStore, log: SampleOrgLog): SampleOrg
       }
     },
     *groups() {
-      for (let group = 0; group < store.groups.count; group++) yield store.groups.build(group);
+      for (let group = 0; group < store.groups.count; group++)
+        if (!store.groups.deleted.has(group)) yield store.groups.build(group);
     },
     *groupMembers() {
       for (let group = 0; group < store.groups.count; group++) {
@@ -148,7 +150,7 @@ export function createTruth(store: SampleOrgStore, log: SampleOrgLog): SampleOrg
       return {
         users: store.users.count - store.users.deleted.size,
         deprovisionedUsers,
-        groups: store.groups.count,
+        groups: store.groups.count - store.groups.deleted.size,
         groupMemberships,
         apps: store.apps.count,
         appUsers,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ChangeSetSummary,
   createSampleOrgData,
+  EVERY_CHANGE_KIND,
   type SampleAppUser,
   type SampleGroup,
   type SampleLogEvent,
@@ -27,7 +28,7 @@ beforeAll(async () => {
     events: [...org.truth.logEvents()].length,
   };
   clock.advance(5 * 60_000);
-  change = org.mutate();
+  change = org.mutate(EVERY_CHANGE_KIND);
 });
 afterAll(() => org.stop());
 
@@ -37,7 +38,12 @@ describe('mutate()', () => {
     expect(change.addedUsers).toHaveLength(3);
     expect(change.updatedUsers).toHaveLength(5);
     expect(change.deprovisionedUsers).toHaveLength(2);
+    expect(change.reactivatedUsers).toHaveLength(1);
     expect(change.deletedUsers).toHaveLength(1);
+    expect(change.addedAppGroups).toHaveLength(1);
+    expect(change.removedAppGroups).toHaveLength(1);
+    expect(change.groupRoleGrants).toHaveLength(1);
+    expect(change.deletedGroups).toHaveLength(1);
     expect(change.deletedUsers[0]).toBe(before.users[UserFixture.deprovisionedToDelete]?.id);
     expect(change.addedMemberships.length).toBeGreaterThanOrEqual(4);
     expect(change.removedMemberships).toHaveLength(2);
@@ -50,7 +56,7 @@ describe('mutate()', () => {
   it('is deterministic for the same org, clock and seed', () => {
     const make = () => {
       const data = createSampleOrgData('small', 1, { now: () => Date.UTC(2026, 0, 1) });
-      return [data.mutate(), data.mutate({ seed: 5 })];
+      return [data.mutate(EVERY_CHANGE_KIND), data.mutate({ ...EVERY_CHANGE_KIND, seed: 5 })];
     };
     expect(make()).toEqual(make());
   });
@@ -58,7 +64,12 @@ describe('mutate()', () => {
   it('new and changed users are found by a lastUpdated search from just before the change', async () => {
     const since = new Date(clock.now() - 1_000).toISOString();
     const { records } = await walk<SampleUser>(org, `/api/v1/users?search=${q(`lastUpdated gt "${since}"`)}`);
-    const expected = new Set([...change.addedUsers, ...change.updatedUsers, ...change.deprovisionedUsers]);
+    const expected = new Set([
+      ...change.addedUsers,
+      ...change.updatedUsers,
+      ...change.deprovisionedUsers,
+      ...change.reactivatedUsers,
+    ]);
     expect(new Set(records.map((user) => user.id))).toEqual(expected);
     expect(records.every((user) => user.lastUpdated === change.at)).toBe(true);
     const added = records.filter((user) => change.addedUsers.includes(user.id));
@@ -135,6 +146,19 @@ describe('mutate()', () => {
     expect(types('user.lifecycle.create')).toHaveLength(3);
     expect(types('user.lifecycle.activate')).toHaveLength(3);
     expect(types('user.lifecycle.deactivate')).toHaveLength(2);
+    expect(types('user.lifecycle.reactivate').map((event) => event.target[0]?.id)).toEqual(
+      change.reactivatedUsers,
+    );
+    const groupAndApp = (event: SampleLogEvent) => ({
+      groupId: event.target.find((target) => target.type === 'UserGroup')?.id,
+      appId: event.target.find((target) => target.type === 'AppInstance')?.id,
+    });
+    expect(types('group.application_assignment.add').map(groupAndApp)).toEqual(change.addedAppGroups);
+    expect(types('group.application_assignment.remove').map(groupAndApp)).toEqual(change.removedAppGroups);
+    expect(types('group.privilege.grant').map((event) => event.target[0]?.id)).toEqual(
+      change.groupRoleGrants.map(({ groupId }) => groupId),
+    );
+    expect(types('group.lifecycle.delete').map((event) => event.target[0]?.id)).toEqual(change.deletedGroups);
     expect(types('user.lifecycle.delete.initiated').map((event) => event.target[0]?.id)).toEqual(
       change.deletedUsers,
     );
@@ -176,5 +200,89 @@ describe('mutate()', () => {
       status: status?.status,
       lastUpdated: change.at,
     });
+  });
+
+  it('a reactivated user is ACTIVE again and back on the apps a group or direct assignment gives', async () => {
+    const [id] = change.reactivatedUsers;
+    expect((await get<SampleUser>(org, `/api/v1/users/${id}`)).body).toMatchObject({
+      status: 'ACTIVE',
+      statusChanged: change.at,
+    });
+    expect(before.users.find((user) => user.id === id)?.status).toBe('DEPROVISIONED');
+    const regained = change.addedAppAssignments.filter(({ userId }) => userId === id);
+    expect(regained.length).toBeGreaterThan(0);
+    for (const { appId } of regained) {
+      const { records } = await walk<SampleAppUser>(org, `/api/v1/apps/${appId}/users?limit=500`);
+      expect(records.some((entry) => entry.id === id)).toBe(true);
+    }
+  });
+
+  it('a group assigned to an app and one removed: app groups, app users and the truth agree', async () => {
+    const appGroups = async (appId: string) =>
+      (await walk<{ id: string; priority: number; lastUpdated: string }>(org, `/api/v1/apps/${appId}/groups`))
+        .records;
+    const [added] = change.addedAppGroups;
+    const [removed] = change.removedAppGroups;
+    const served = await appGroups(added!.appId);
+    expect(served.at(-1)).toMatchObject({
+      id: added!.groupId,
+      priority: served.length - 1,
+      lastUpdated: change.at,
+    });
+    expect((await appGroups(removed!.appId)).some((group) => group.id === removed!.groupId)).toBe(false);
+    // Members of the added group are app users now; whoever had the app only through the removed
+    // group lost it. Both are in the change set's assignment lists.
+    const members = (await walk<SampleUser>(org, `/api/v1/groups/${added!.groupId}/users`)).records;
+    const appUsers = new Set(
+      (await walk<SampleAppUser>(org, `/api/v1/apps/${added!.appId}/users?limit=500`)).records.map(
+        (u) => u.id,
+      ),
+    );
+    for (const user of members.filter((member) => member.status !== 'DEPROVISIONED'))
+      expect(appUsers.has(user.id)).toBe(true);
+    const lostRemoved = change.removedAppAssignments.filter(({ appId }) => appId === removed!.appId);
+    const removedUsers = new Set(
+      (await walk<SampleAppUser>(org, `/api/v1/apps/${removed!.appId}/users?limit=500`)).records.map(
+        (u) => u.id,
+      ),
+    );
+    for (const { userId } of lostRemoved) expect(removedUsers.has(userId)).toBe(false);
+    const truthGroups = [...org.truth.appGroups()].filter((entry) => entry.appId === added!.appId);
+    expectSameRecords(
+      served.map((entry) => ({ ...entry, appId: added!.appId })),
+      truthGroups,
+    );
+  });
+
+  it('a role granted to a group: every member holds it, in /users/{id}/roles and in the truth', async () => {
+    const [grant] = change.groupRoleGrants;
+    const groupRoles = (
+      await get<{ type: string; created: string }[]>(org, `/api/v1/groups/${grant!.groupId}/roles`)
+    ).body;
+    expect(groupRoles).toEqual([expect.objectContaining({ type: grant!.type, created: change.at })]);
+    const members = (await walk<SampleUser>(org, `/api/v1/groups/${grant!.groupId}/users`)).records;
+    expect(members.length).toBeGreaterThan(0);
+    const admins = new Map([...org.truth.adminRoles()].map((entry) => [entry.userId, entry.roles]));
+    for (const member of members) {
+      const served = (
+        await get<{ type: string; assignmentType: string }[]>(org, `/api/v1/users/${member.id}/roles`)
+      ).body;
+      expect(served).toContainEqual(expect.objectContaining({ type: grant!.type, assignmentType: 'GROUP' }));
+      expect(json(admins.get(member.id))).toEqual(served);
+    }
+  });
+
+  it('a deleted group is gone from the list, its lookups answer 404, and no app or role names it', async () => {
+    const [id] = change.deletedGroups;
+    expect(before.groups.some((group) => group.id === id)).toBe(true);
+    const listed = (await walk<SampleGroup>(org, '/api/v1/groups')).records;
+    expect(listed.some((group) => group.id === id)).toBe(false);
+    expect(listed).toEqual(json([...org.truth.groups()]));
+    expect(listed.length).toBe(before.groups.length - 1);
+    for (const path of [`/api/v1/groups/${id}`, `/api/v1/groups/${id}/users`, `/api/v1/groups/${id}/roles`])
+      expect((await get(org, path)).status, path).toBe(404);
+    expect([...org.truth.groupMembers()].some((entry) => entry.groupId === id)).toBe(false);
+    expect([...org.truth.appGroups()].some((entry) => entry.id === id)).toBe(false);
+    expect(org.truth.counts().groups).toBe(before.groups.length - 1);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeSetSummary, SampleOrg } from '../../src/demo/index.js';
+import { type ChangeSetSummary, EVERY_CHANGE_KIND, type SampleOrg } from '../../src/demo/index.js';
 import { launchChromium } from '../support/chromium.js';
 import { ensureBuilt, makeWorkspace, runCli, tinyOrgs, type Workspace } from './cli-process.js';
 import { expectedInventory, type Row } from './expected-inventory.js';
@@ -145,6 +145,8 @@ let work: Workspace;
 let org: SampleOrg;
 let change: ChangeSetSummary;
 let expected: string[];
+let before: Record<string, Row[]>;
+let after: Record<string, Row[]>;
 /** json then ndjson, in one profile folder: diff's defaults compare them. */
 let mixedDir: string;
 let csvDir: string;
@@ -171,9 +173,9 @@ beforeAll(async () => {
   csvDir = work.outputDir('csv');
   await sync(mixedDir, 'json');
   await sync(csvDir, 'csv');
-  const before = structuredClone(expectedInventory(org.truth, 0));
-  change = org.mutate();
-  const after = expectedInventory(org.truth, 0);
+  before = structuredClone(expectedInventory(org.truth, 0));
+  change = org.mutate(EVERY_CHANGE_KIND);
+  after = expectedInventory(org.truth, 0);
   expected = expectedChanges(before, after);
   await sync(mixedDir, 'ndjson');
   await sync(csvDir, 'csv');
@@ -190,24 +192,46 @@ describe('diff of the sample org before and after a change set', () => {
     for (const id of change.addedUsers) expect(has(`users added ${id}`), id).toBe(true);
     for (const id of change.deletedUsers) expect(has(`users removed ${id}`), id).toBe(true);
     for (const id of change.deprovisionedUsers) expect(expected).toContain(`users changed ${id} [status]`);
+    expect(change.reactivatedUsers.length).toBeGreaterThan(0);
+    for (const id of change.reactivatedUsers) expect(expected).toContain(`users changed ${id} [status]`);
     // A user created and updated by the same change set is simply added.
     for (const id of change.updatedUsers.filter((user) => !change.addedUsers.includes(user)))
       expect(has(`users changed ${id} [`), id).toBe(true);
-    for (const { groupId, userId } of change.addedMemberships)
+    // A membership or assignment made and removed again within the change set leaves no trace.
+    const pairs = <T extends { userId: string }>(a: T[], b: T[]) =>
+      a.filter((x) => !b.some((y) => JSON.stringify(y) === JSON.stringify(x)));
+    for (const { groupId, userId } of pairs(change.addedMemberships, change.removedMemberships))
       expect(expected).toContain(`group_members added ${groupId} ${userId}`);
-    for (const { groupId, userId } of change.removedMemberships)
+    for (const { groupId, userId } of pairs(change.removedMemberships, change.addedMemberships))
       expect(expected).toContain(`group_members removed ${groupId} ${userId}`);
-    // An assignment made and removed again within the change set leaves no trace.
-    const both = (a: { appId: string; userId: string }[], b: typeof a) =>
-      a.filter((x) => !b.some((y) => y.appId === x.appId && y.userId === x.userId));
-    const gained = both(change.addedAppAssignments, change.removedAppAssignments);
-    const lost = both(change.removedAppAssignments, change.addedAppAssignments);
+    const gained = pairs(change.addedAppAssignments, change.removedAppAssignments);
+    const lost = pairs(change.removedAppAssignments, change.addedAppAssignments);
     expect(gained.length).toBeGreaterThan(0);
     expect(lost.length).toBeGreaterThan(0);
     for (const { appId, userId } of gained) expect(expected).toContain(`app_users added ${appId} ${userId}`);
     for (const { appId, userId } of lost) expect(expected).toContain(`app_users removed ${appId} ${userId}`);
+    expect(change.appStatusChanges.map(({ status }) => status)).toContain('INACTIVE');
     for (const { appId } of change.appStatusChanges)
       expect(expected).toContain(`apps changed ${appId} [status]`);
+    // Group-level changes: a group (un)assigned to an app, a role granted through a group, a group deleted.
+    expect(change.addedAppGroups.length * change.removedAppGroups.length).toBeGreaterThan(0);
+    for (const { appId, groupId } of change.addedAppGroups)
+      expect(expected).toContain(`app_groups added ${appId} ${groupId}`);
+    for (const { appId, groupId } of change.removedAppGroups)
+      expect(expected).toContain(`app_groups removed ${appId} ${groupId}`);
+    expect(change.groupRoleGrants.length).toBeGreaterThan(0);
+    for (const { groupId } of change.groupRoleGrants) {
+      const granted = after.admin_roles!.filter((row) => row.groupId === groupId);
+      expect(granted.length).toBeGreaterThan(0);
+      for (const row of granted)
+        expect(expected).toContain(`admin_roles added ${row.userId} ${row.roleAssignmentId}`);
+    }
+    expect(change.deletedGroups.length).toBeGreaterThan(0);
+    for (const id of change.deletedGroups) {
+      expect(expected).toContain(`groups removed ${id}`);
+      const members = before.group_members!.filter((row) => row.groupId === id);
+      for (const row of members) expect(expected).toContain(`group_members removed ${id} ${row.userId}`);
+    }
     expect(change.signInEvents).toBeGreaterThan(0);
     // Sign-ins move lastLogin only, which is volatile: no user is changed by a sign-in alone.
     expect(expected.filter((line) => line.includes('lastLogin'))).toEqual([]);

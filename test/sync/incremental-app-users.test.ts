@@ -24,6 +24,11 @@ const NOTHING: Required<Omit<ChangeSetOptions, 'seed'>> = {
   addAppAssignments: 0,
   removeAppAssignments: 0,
   appLifecycleChanges: 0,
+  reactivateUsers: 0,
+  assignGroupsToApps: 0,
+  unassignGroupsFromApps: 0,
+  grantGroupRoles: 0,
+  deleteGroups: 0,
   signIns: 0,
   failedSignIns: 0,
 };
