@@ -64,6 +64,11 @@ export class AppUserDependencies {
     return false;
   }
 
+  /** Whether this app's rows may depend on more than profile attributes (group memberships). */
+  readsBeyondProfile(appId: string): boolean {
+    return !this.mappingsRead || this.#byApp.get(appId) === ANY_ATTRIBUTE;
+  }
+
   /** Whether some app's rows may depend on more than profile attributes (group memberships). */
   get anyBeyondProfile(): boolean {
     if (!this.mappingsRead) return true;

@@ -1,12 +1,13 @@
 import type { OktaClient } from '../okta/client.js';
 import { ANY_ATTRIBUTE, AppUserDependencies, changedAttributes } from './app-user-dependencies.js';
-import type { ChangeFeed } from './change-feed.js';
+import { ALL_APPS, type ChangeFeed, pairKey } from './change-feed.js';
+import { chooseAppListings } from './choose-app-listings.js';
 
 type Row = Record<string, unknown>;
 
 /** The previous run's rows, as the incremental engine reads them. */
 interface BaseRows {
-  rows(name: 'users' | 'apps' | 'app_users' | 'app_groups'): AsyncIterable<Row[]>;
+  rows(name: 'users' | 'apps' | 'app_users' | 'app_groups' | 'group_members'): AsyncIterable<Row[]>;
 }
 
 /**
@@ -18,10 +19,14 @@ export const MAX_CHANGED_USERS = 20_000;
 export interface AppUserRefreshPlan {
   /** Apps whose users and groups are listed again in full. */
   rereadApps: Set<string>;
+  /** Apps whose users (not groups) are listed again in full: rereadApps, and those that cost less than their changed users. */
+  listedApps: Set<string>;
   /** Users whose rows in every other app are read again, one request per user (`filter=user.id eq`). */
   refreshUsers: Set<string>;
   /** Users who have no app rows any more (deleted, or deactivated: Okta removes their assignments). */
   droppedUsers: Set<string>;
+  /** (app, user) rows removed for certain (`pairKey`): dropped without a request. */
+  droppedPairs: Set<string>;
   /** Whether Okta's profile mappings were read (false: every app taken to depend on every attribute). */
   mappingsRead: boolean;
 }
@@ -40,17 +45,45 @@ export interface PlanInput {
 
 const idOf = (row: Row, key = 'id') => String(row[key]);
 
+/** Okta's largest page of app users (`GET /api/v1/apps/{id}/users?limit=500`). */
+const APP_USERS_PAGE = 500;
+
+/**
+ * Whether an incremental run keeps a row of the last run's `app_users` as it was.
+ */
+export function keepsAppUserRow(
+  plan: AppUserRefreshPlan,
+  currentApps: ReadonlySet<string>,
+  row: Row,
+): boolean {
+  const appId = idOf(row, 'appId');
+  const userId = idOf(row, 'userId');
+  return (
+    currentApps.has(appId) &&
+    !plan.listedApps.has(appId) &&
+    !plan.refreshUsers.has(userId) &&
+    !plan.droppedUsers.has(userId) &&
+    !plan.droppedPairs.has(pairKey(appId, userId))
+  );
+}
+
 /**
  * Decides which app-user rows an incremental run reads again, so that the snapshot equals a full
- * run's while the binding `/api/v1/apps` bucket sees only the rows a change can reach:
- * - an app the System Log says was assigned to a group or reconfigured, a new app, and an app a
- *   deleted group was assigned to: its users and groups in full;
- * - a user an app event names (`application.user_membership.*`, provisioning), a user whose
- *   membership changed in a group assigned to an app, a new or reactivated user, and a user whose
- *   changed profile attributes feed an app user profile (Okta's profile mappings and username
- *   templates, `AppUserDependencies`): that user's rows in every app, in one request;
- * - a deleted or deactivated user: their rows dropped, no request.
- * Every other row is the last run's.
+ * run's while the binding `/api/v1/apps` bucket sees only the rows a change can reach. For each
+ * changed user it finds the apps in which that user's rows may have changed:
+ * - the apps an app event names with the user (`application.user_membership.*`, provisioning); an
+ *   app event naming the user and no app: every app;
+ * - the apps assigned to a group whose membership of the user changed (and, when an app profile
+ *   reads group memberships, that app);
+ * - the user's apps whose app profile maps a changed profile attribute (Okta's profile mappings and
+ *   username templates, `AppUserDependencies`), all of them for a status change;
+ * - every app for a new or reactivated user.
+ * A row whose only events are successful removals, in an app no group is assigned to, is gone for
+ * certain and dropped; deleted and deactivated users' rows are dropped. Then each user is read with
+ * one request (all their apps), unless every app of theirs is listed in full anyway: an app is
+ * listed when its pages cost less than the requests of the users it spares (`chooseAppListings`).
+ * Apps assigned to or unassigned from a group, reconfigured, new, or assigned to a deleted group
+ * are read in full, users and groups. Every other row is the last run's.
  */
 export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefreshPlan> {
   const { base, feed } = input;
@@ -60,13 +93,21 @@ export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefre
   for await (const rows of base.rows('apps')) for (const row of rows) knownApps.add(idOf(row));
   for (const id of current) if (!knownApps.has(id)) rereadApps.add(id);
 
-  const assignedGroups = new Set<string>();
+  /** Apps by group assigned to them, and groups by app. */
+  const appsOfGroup = new Map<string, Set<string>>();
+  const groupsOfApp = new Map<string, Set<string>>();
   for await (const rows of base.rows('app_groups')) {
     for (const row of rows) {
       const groupId = idOf(row, 'groupId');
-      assignedGroups.add(groupId);
+      const appId = idOf(row, 'appId');
+      const apps = appsOfGroup.get(groupId) ?? new Set<string>();
+      apps.add(appId);
+      appsOfGroup.set(groupId, apps);
+      const groups = groupsOfApp.get(appId) ?? new Set<string>();
+      groups.add(groupId);
+      groupsOfApp.set(appId, groups);
       // A deleted group takes its GROUP-scoped assignments with it.
-      if (feed.deletedGroups.has(groupId)) rereadApps.add(idOf(row, 'appId'));
+      if (feed.deletedGroups.has(groupId)) rereadApps.add(appId);
     }
   }
 
@@ -74,16 +115,33 @@ export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefre
   for (const app of input.apps) dependencies.addApp(app);
   const changed = input.changedUsers;
   const droppedUsers = new Set(feed.deletedUsers);
-  const refreshUsers = new Set(feed.appUsers);
-  if (changed === undefined || changed.size > MAX_CHANGED_USERS) {
-    return { rereadApps: current, refreshUsers: new Set(), droppedUsers, mappingsRead: false };
-  }
+  const refreshUsers = new Set<string>();
+  const droppedPairs = new Set<string>();
+  const everything = (): AppUserRefreshPlan => ({
+    rereadApps: current,
+    listedApps: current,
+    refreshUsers: new Set(),
+    droppedUsers,
+    droppedPairs,
+    mappingsRead: false,
+  });
+  if (changed === undefined || changed.size > MAX_CHANGED_USERS) return everything();
+
+  /** Per user, the apps in which their rows may have changed. */
+  const needs = new Map<string, Set<string>>();
+  const need = (userId: string, appId: string) => {
+    if (rereadApps.has(appId) || !current.has(appId) || droppedPairs.has(pairKey(appId, userId))) return;
+    const apps = needs.get(userId) ?? new Set<string>();
+    apps.add(appId);
+    needs.set(userId, apps);
+  };
 
   // Profile attributes changed per user; a user without an earlier row is new (or was deleted and
   // recreated): every row of theirs is read.
   const before = new Map<string, Row>();
   for await (const rows of base.rows('users'))
     for (const row of rows) if (changed.has(idOf(row))) before.set(idOf(row), row);
+  /** Users whose profile or status changed, with what changed: their apps are matched below. */
   const pending = new Map<string, Set<string>>();
   for (const [userId, after] of changed) {
     if (after.status === 'DEPROVISIONED') {
@@ -96,27 +154,102 @@ export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefre
     else if (attributes.size > 0) pending.set(userId, attributes);
   }
 
+  await findCertainRemovals(base, feed, { current, rereadApps, groupsOfApp, droppedUsers, droppedPairs });
+  for (const [userId, apps] of feed.appUsers) {
+    if (apps === ALL_APPS) refreshUsers.add(userId);
+    else for (const appId of apps) need(userId, appId);
+  }
   if (pending.size > 0 || feed.membershipUsers.size > 0) {
     await dependencies.readMappings(input.client, input.fanOut, input.label);
   }
-  // A membership moves the user's GROUP-scoped assignments when the group is assigned to an app (or
-  // into any app profile whose expressions read group memberships).
+  // A membership moves the user's GROUP-scoped assignments in the apps the group is assigned to (and
+  // any app profile whose expressions read group memberships: matched against the user's apps below).
   const beyondProfile = dependencies.anyBeyondProfile;
-  for (const [userId, groups] of feed.membershipUsers) {
-    if (beyondProfile || [...groups].some((groupId) => assignedGroups.has(groupId))) refreshUsers.add(userId);
-  }
-  if (pending.size > 0) {
+  for (const [userId, groups] of feed.membershipUsers)
+    for (const groupId of groups) for (const appId of appsOfGroup.get(groupId) ?? []) need(userId, appId);
+
+  // The last run's rows: each app's size (what listing it costs), and the apps of the users whose
+  // profile or memberships changed.
+  const rowsOfApp = new Map<string, number>();
+  const matchRows = pending.size > 0 || (beyondProfile && feed.membershipUsers.size > 0);
+  if (matchRows || needs.size > 0 || feed.removedOnly.size > 0)
     for await (const rows of base.rows('app_users')) {
       for (const row of rows) {
         const userId = idOf(row, 'userId');
+        const appId = idOf(row, 'appId');
+        rowsOfApp.set(appId, (rowsOfApp.get(appId) ?? 0) + 1);
         const attributes = pending.get(userId);
-        if (attributes && dependencies.affects(idOf(row, 'appId'), attributes)) {
-          refreshUsers.add(userId);
-          pending.delete(userId);
-        }
+        if (attributes && (attributes.has('status') || dependencies.affects(appId, attributes)))
+          need(userId, appId);
+        if (beyondProfile && feed.membershipUsers.has(userId) && dependencies.readsBeyondProfile(appId))
+          need(userId, appId);
       }
     }
+
+  for (const userId of droppedUsers) {
+    refreshUsers.delete(userId);
+    needs.delete(userId);
   }
-  for (const userId of droppedUsers) refreshUsers.delete(userId);
-  return { rereadApps, refreshUsers, droppedUsers, mappingsRead: dependencies.mappingsRead };
+  for (const userId of refreshUsers) needs.delete(userId);
+  const chosen = chooseAppListings(needs, (appId) =>
+    Math.max(1, Math.ceil((rowsOfApp.get(appId) ?? 0) / APP_USERS_PAGE)),
+  );
+  for (const [userId, apps] of needs)
+    if ([...apps].some((appId) => !chosen.has(appId))) refreshUsers.add(userId);
+  return {
+    rereadApps,
+    listedApps: new Set([...rereadApps, ...chosen]),
+    refreshUsers,
+    droppedUsers,
+    droppedPairs,
+    mappingsRead: dependencies.mappingsRead,
+  };
+}
+
+interface RemovalContext {
+  current: ReadonlySet<string>;
+  rereadApps: ReadonlySet<string>;
+  groupsOfApp: ReadonlyMap<string, ReadonlySet<string>>;
+  droppedUsers: ReadonlySet<string>;
+  /** Filled with the pairs removed for certain. */
+  droppedPairs: Set<string>;
+}
+
+/**
+ * The (app, user) rows gone for certain: every event of the pair was a successful
+ * `application.user_membership.remove` (nothing assigned it again), and no group assigned to the app
+ * can still give it to the user: the user was in none of them at the last run, or was removed from
+ * it since with nothing putting them back (Okta keeps a group-held assignment after a direct one is
+ * removed, and adds a group member's app user again). The last run's memberships are read only for
+ * the users such a pair names.
+ */
+async function findCertainRemovals(base: BaseRows, feed: ChangeFeed, context: RemovalContext): Promise<void> {
+  const candidates: [string, string][] = [];
+  for (const pair of feed.removedOnly) {
+    const [appId, userId] = pair.split(' ') as [string, string];
+    if (context.current.has(appId) && !context.rereadApps.has(appId) && !context.droppedUsers.has(userId))
+      candidates.push([appId, userId]);
+  }
+  if (candidates.length === 0) return;
+  const usersWithGroupApps = new Set(
+    candidates
+      .filter(([appId]) => (context.groupsOfApp.get(appId)?.size ?? 0) > 0)
+      .map(([, userId]) => userId),
+  );
+  /** The candidates' memberships at the last run, in groups assigned to some app. */
+  const memberships = new Set<string>();
+  if (usersWithGroupApps.size > 0)
+    for await (const rows of base.rows('group_members'))
+      for (const row of rows)
+        if (usersWithGroupApps.has(idOf(row, 'userId')))
+          memberships.add(pairKey(idOf(row, 'groupId'), idOf(row, 'userId')));
+  for (const [appId, userId] of candidates) {
+    const stillHeld = [...(context.groupsOfApp.get(appId) ?? [])].some((groupId) => {
+      const pair = pairKey(groupId, userId);
+      if (feed.membershipRemovedOnly.has(pair)) return false;
+      // A membership event other than a removal (an add) may hold it again; so may the last run's.
+      return memberships.has(pair) || feed.membershipUsers.get(userId)?.has(groupId) === true;
+    });
+    if (!stillHeld) context.droppedPairs.add(pairKey(appId, userId));
+  }
 }

@@ -1,5 +1,11 @@
 import type { OktaLogEvent } from '../okta/resources.js';
 
+/** An app event that names a user but no app: every row of the user's may have changed. */
+export const ALL_APPS = 'all';
+
+/** The key of an (app, user) pair. */
+export const pairKey = (appId: string, userId: string): string => `${appId} ${userId}`;
+
 /** What the System Log says changed since the last run, where Okta has no change filter. */
 export class ChangeFeed {
   readonly deletedUsers = new Set<string>();
@@ -8,10 +14,33 @@ export class ChangeFeed {
   readonly membershipGroups = new Set<string>();
   /** Apps whose users and groups are read again in full: group assignments, settings, unknown app events. */
   readonly changedApps = new Set<string>();
-  /** Users an app event names (assignment added, removed, changed, provisioned): their app rows are read again. */
-  readonly appUsers = new Set<string>();
+  /**
+   * Users an app event names (assignment added, removed, changed, provisioned), with the apps the
+   * event names: those rows are read again. ALL_APPS when an event names the user but no app.
+   */
+  readonly appUsers = new Map<string, Set<string> | typeof ALL_APPS>();
+  /**
+   * (app, user) pairs, as `pairKey`, whose every event was a successful
+   * `application.user_membership.remove`: the app user was removed and nothing put it back.
+   */
+  readonly removedOnly = new Set<string>();
+  /** Pairs some other event named (an add, a username change, a failed removal, provisioning). */
+  readonly #touchedPairs = new Set<string>();
+  /** (group, user) pairs whose every event was a successful `group.user_membership.remove`. */
+  readonly membershipRemovedOnly = new Set<string>();
+  readonly #membershipPairs = new Set<string>();
+
   /** Users whose group memberships changed, with the groups. */
   readonly membershipUsers = new Map<string, Set<string>>();
+
+  /** Files a pair as removed-only, or as touched for good once any other event names it. */
+  #file(touched: Set<string>, removedOnly: Set<string>, pair: string, removal: boolean): void {
+    if (removal && !touched.has(pair)) removedOnly.add(pair);
+    else {
+      touched.add(pair);
+      removedOnly.delete(pair);
+    }
+  }
 
   /** Files one event; returns whether it was a change event (sign-ins are not). */
   add(event: OktaLogEvent): boolean {
@@ -25,9 +54,14 @@ export class ChangeFeed {
       for (const id of idsOf('UserGroup')) this.deletedGroups.add(id);
     } else if (type.startsWith('group.user_membership.')) {
       for (const id of idsOf('UserGroup')) this.membershipGroups.add(id);
+      const removal =
+        type === 'group.user_membership.remove' && (event.outcome?.result ?? 'SUCCESS') === 'SUCCESS';
       for (const id of idsOf('User')) {
         const groups = this.membershipUsers.get(id) ?? new Set<string>();
-        for (const groupId of idsOf('UserGroup')) groups.add(groupId);
+        for (const groupId of idsOf('UserGroup')) {
+          groups.add(groupId);
+          this.#file(this.#membershipPairs, this.membershipRemovedOnly, pairKey(groupId, id), removal);
+        }
         this.membershipUsers.set(id, groups);
       }
     } else if (type === 'application.lifecycle.activate' || type === 'application.lifecycle.deactivate') {
@@ -35,7 +69,21 @@ export class ChangeFeed {
     } else if (type.startsWith('application.') && idsOf('User').length > 0) {
       // An event about users of an app (application.user_membership.add|remove|change_username,
       // application.provision.user.*): those users' rows, not the app's whole roster.
-      for (const id of idsOf('User')) this.appUsers.add(id);
+      const apps = idsOf('AppInstance');
+      const removal =
+        type === 'application.user_membership.remove' && (event.outcome?.result ?? 'SUCCESS') === 'SUCCESS';
+      for (const userId of idsOf('User')) {
+        const named = this.appUsers.get(userId) ?? new Set<string>();
+        if (apps.length === 0 || named === ALL_APPS) {
+          this.appUsers.set(userId, ALL_APPS);
+          continue;
+        }
+        for (const appId of apps) {
+          named.add(appId);
+          this.#file(this.#touchedPairs, this.removedOnly, pairKey(appId, userId), removal);
+        }
+        this.appUsers.set(userId, named);
+      }
     } else if (type.startsWith('application.') || type.startsWith('group.application_assignment.')) {
       for (const id of idsOf('AppInstance')) this.changedApps.add(id);
     } else {

@@ -38,7 +38,12 @@ import {
   USAGE_AND_CHANGE_FILTER,
 } from '../okta/resources.js';
 import { AppUsageAggregator, signInOf } from './app-usage.js';
-import { MAX_CHANGED_USERS, planAppUserRefresh } from './app-user-refresh.js';
+import {
+  type AppUserRefreshPlan,
+  keepsAppUserRow,
+  MAX_CHANGED_USERS,
+  planAppUserRefresh,
+} from './app-user-refresh.js';
 import { ChangeFeed } from './change-feed.js';
 import { isSkippableFailure, OPTIONAL_ENTITIES, skippedBecause } from './entity-failure.js';
 import { IdTable } from './id-table.js';
@@ -617,12 +622,12 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
           }
           await appsWriter?.writeMany(apps.map(appRow));
         }
-        /** Apps whose users and groups are (re)read now: all of them, or those that changed. */
+        /** Apps whose groups are (re)read now, and apps whose users are: all of them, or those that changed. */
         let reread = appIds;
-        let refreshUsers = new Set<string>();
-        let droppedUsers = new Set<string>();
+        let listed = appIds;
+        let plan: AppUserRefreshPlan | undefined;
         if (incremental) {
-          const plan = await planAppUserRefresh({
+          plan = await planAppUserRefresh({
             client,
             base: incremental,
             feed,
@@ -631,23 +636,23 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
             fanOut,
             label: 'app_users',
           });
-          reread = appIds.filter((id) => plan.rereadApps.has(id));
-          refreshUsers = plan.refreshUsers;
-          droppedUsers = plan.droppedUsers;
+          const { rereadApps, listedApps } = plan;
+          reread = appIds.filter((id) => rereadApps.has(id));
+          listed = appIds.filter((id) => listedApps.has(id));
         }
         const rereadSet = new Set(reread);
+        const listedSet = new Set(listed);
         const currentSet = new Set(appIds);
-        /** A previous row stays when its app still exists and is not read again. */
+        /** A previous app-group row stays when its app still exists and is not read again. */
         const keep = (row: Row) => !rereadSet.has(idOf(row, 'appId')) && currentSet.has(idOf(row, 'appId'));
-        /** A previous app-user row also needs its user's rows not to be read again or gone. */
-        const keepAppUser = (row: Row) =>
-          keep(row) && !refreshUsers.has(idOf(row, 'userId')) && !droppedUsers.has(idOf(row, 'userId'));
 
         const appUsers = await dependentPart(appUsersWriter, async (writer) => {
-          if (incremental)
+          if (incremental && plan) {
+            const kept = plan;
             for await (const rows of incremental.rows('app_users'))
-              await writer.writeMany(rows.filter(keepAppUser));
-          await runPool(reread, fanOut, async (appId) => {
+              await writer.writeMany(rows.filter((row) => keepsAppUserRow(kept, currentSet, row)));
+          }
+          await runPool(listed, fanOut, async (appId) => {
             await unlessDeleted(async () => {
               const unrepeated = pageRepeats((appUser: { id: string }) => appUser.id);
               for await (const page of listAppUsers(client, appId, label('app_users'))) {
@@ -657,12 +662,12 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
             });
           });
           // A refreshed user's rows in the apps not listed in full: one request per 200 of their apps.
-          await runPool(refreshUsers, fanOut, async (userId) => {
+          await runPool(plan?.refreshUsers ?? [], fanOut, async (userId) => {
             await unlessDeleted(async () => {
               const unrepeated = pageRepeats((app: OktaAppWithAppUser) => app.id);
               for await (const page of listAppUsersOfUser(client, userId, label('app_users'))) {
                 const apps = unrepeated(page).filter(
-                  (app) => currentSet.has(app.id) && !rereadSet.has(app.id),
+                  (app) => currentSet.has(app.id) && !listedSet.has(app.id),
                 );
                 await writer.writeMany(apps.map((app) => appUserRow(app.id, app._embedded.user)));
               }

@@ -77,6 +77,11 @@ describe('sync --incremental: app users, change by change', () => {
     );
   };
   const bucket = (name: string) => org.counters.buckets[name]?.requests ?? 0;
+  /** Requests so far for app user lists (`/api/v1/apps/{id}/users`, every page). */
+  const appUserListings = () =>
+    [...org.counters.urls]
+      .filter(([url]) => /^\/api\/v1\/apps\/[^/?]+\/users/.test(url))
+      .reduce((sum, [, counts]) => sum + counts.requests, 0);
   const incrementalDir = () => join(root, 'incremental');
 
   /** Applies one change kind, runs incremental then full, and returns both snapshots and the apps-bucket cost. */
@@ -87,7 +92,9 @@ describe('sync --incremental: app users, change by change', () => {
     clock += 11 * 60_000;
     const apps = bucket('/api/v1/apps');
     const other = bucket('/api/v1');
+    const listings = appUserListings();
     const incremental = await run(incrementalDir(), { incremental: true });
+    const listingRequests = appUserListings() - listings;
     const appsRequests = bucket('/api/v1/apps') - apps;
     const otherRequests = bucket('/api/v1') - other;
     expect(incremental.mode).toBe('incremental');
@@ -97,7 +104,7 @@ describe('sync --incremental: app users, change by change', () => {
       const fromFull = sortedJson(await rowsOf(full.snapshot.dir, entity));
       expect({ entity, rows: fromIncremental }).toEqual({ entity, rows: fromFull });
     }
-    return { summary, incremental, appsRequests, otherRequests };
+    return { summary, incremental, appsRequests, otherRequests, listingRequests };
   };
 
   it('a profile change that Okta maps into app user profiles, with no assignment event, reaches those rows', async () => {
@@ -144,6 +151,29 @@ describe('sync --incremental: app users, change by change', () => {
     expect(summary.deprovisionedUsers.length).toBe(2);
     // New users are read (they join Everyone's apps); the deprovisioned and deleted cost nothing.
     expect(appsRequests).toBeLessThanOrEqual(1 + summary.addedUsers.length);
+  });
+
+  it('a direct assignment removed from a user no group gives the app: the row is dropped, no request', async () => {
+    const { summary, appsRequests } = await afterChange({ removeAppAssignments: 3 });
+    expect(summary.removedAppAssignments.length).toBe(3);
+    // The app list alone: the removal events say the rows are gone, and no group can hold them.
+    expect(appsRequests).toBe(1);
+  });
+
+  it('a membership removed that takes apps away: those rows dropped; kept ones read', async () => {
+    const { summary, appsRequests } = await afterChange({ removeMemberships: 4 });
+    expect(summary.removedMemberships.length).toBe(4);
+    const lost = new Set(summary.removedAppAssignments.map((entry) => entry.userId));
+    // At most one request per removed member who may still hold an app through the group's other paths.
+    expect(appsRequests).toBeLessThanOrEqual(1 + summary.removedMemberships.length);
+    expect(lost.size).toBeGreaterThan(0);
+  });
+
+  it('many changed users in a small app: the app is listed once instead of a request per user', async () => {
+    const { summary, appsRequests, listingRequests } = await afterChange({ updateUsers: 60 });
+    expect(summary.updatedUsers.length).toBe(60);
+    expect(listingRequests).toBeGreaterThan(0);
+    expect(appsRequests).toBeLessThan(1 + summary.updatedUsers.length);
   });
 
   it('an app deactivated or activated: its row changes, its users are not read again', async () => {
