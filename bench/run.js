@@ -7,7 +7,7 @@
  *     [--root <checkout>]
  *     [--node-options "<flags for the measured CLI>"] [--out <file.json>]
  *     [--export-runs 1] [--snapshot <dir>[,<dir>…]]
- *     [--diff] [--diff-snapshots <from dir>,<to dir>] [--incremental]
+ *     [--diff] [--diff-snapshots <from dir>,<to dir>] [--incremental] [--cli-startup [--runs 9]]
  *
  * Each run gets a fresh sample org in its own process on 127.0.0.1 (its memory is not counted), with
  * its rate-limit window shrunk to `--window-ms`. The built CLI runs as a user runs it:
@@ -28,6 +28,9 @@
  * `--incremental`: per `--size` (default medium,large), a full sync, a scripted night of changes (1 %
  * of users touched), the incremental sync after it and a full sync of the same moment, in a 1 s window
  * unless --window-ms; per bucket requests incremental/full and wall incremental/full (bench/incremental.js).
+ *
+ * `--cli-startup`: `--help`, `--version` and some command helps of the built CLI against `node -e 0`,
+ * `--runs` rounds (default 9), the median of each and its ratio to `node -e 0` (bench/cli-startup.js).
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -92,6 +95,8 @@ function parseOptions(argv) {
       snapshot: { type: 'string' },
       diff: { type: 'boolean', default: false },
       incremental: { type: 'boolean', default: false },
+      'cli-startup': { type: 'boolean', default: false },
+      runs: { type: 'string' },
       'diff-snapshots': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -139,6 +144,8 @@ function parseOptions(argv) {
     snapshots: values.snapshot === undefined ? [] : list(values.snapshot, '', [], 'snapshot', true),
     sizeGiven: values.size !== undefined,
     incremental: values.incremental,
+    cliStartup: values['cli-startup'],
+    runs: Number(values.runs ?? 9),
     incrementalWindowMs: Number(values['window-ms'] ?? 1000),
   };
   if (options.diffSnapshots.length !== 0 && options.diffSnapshots.length !== 2) {
@@ -672,6 +679,13 @@ function summary(result) {
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
+  if (options.cliStartup) {
+    // How long --help and --version take against the start of Node itself (bench/cli-startup.js).
+    const { runCliStartupBench } = await import('./cli-startup.js');
+    const rows = runCliStartupBench({ root: options.root, runs: options.runs });
+    if (options.out) writeFileSync(options.out, `${JSON.stringify({ cliStartup: rows }, null, 2)}\n`);
+    return;
+  }
   if (options.incremental) {
     // A full run, a scripted night, the incremental run after it (bench/incremental.js).
     const { runIncrementalBench } = await import('./incremental.js');

@@ -172,13 +172,21 @@ async function runSyncInWorker(argv: string[]): Promise<void> {
   process.exitCode = exitCode;
 }
 
+/** `--help` or `--version` before any `--`: printed here, with no worker to start. */
+export function printsOnly(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) =>
+    ['--help', '-h', '--version', '-V'].includes(arg),
+  );
+}
+
 /** Runs the command line: `sync` in a worker thread, everything else here. */
 export async function launch(argv: string[]): Promise<void> {
   // `okta-connector … | head` closes stdout early: that is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
-  if (commandOf(argv) === 'sync') {
+  if (commandOf(argv) === 'sync' && !printsOnly(argv)) {
     await runSyncInWorker(argv);
   } else {
     const { runAsProgram } = await import('./cli/program.js');

@@ -1,9 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEMO_OUTPUT_DIR } from './demo-output-dir.js';
 import { type SampleOrg, type SampleOrgOptions, startSampleOrg } from './sample-org-server.js';
 
-/** Where `--demo` keeps its snapshots unless `--output-dir` says otherwise (relative to the working folder). */
-export const DEMO_OUTPUT_DIR = 'okta-inventory-demo';
+export { DEMO_OUTPUT_DIR };
 
 /**
  * The port the demo org listens on, so that it is the same org from one run to the next: its origin

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { MAX_ACTIVE_DAYS } from './active-days.js';
 import { loadAppTable } from './app-table.js';
 import { loadAssignmentLookups, scopeName } from './assignments-view.js';
 import { missingReason, readEntityRows, writtenEntity } from './read-entity-rows.js';
@@ -49,8 +50,7 @@ export const UNUSED_ASSIGNMENT_COLUMNS = [
   'reason',
 ] as const;
 
-/** The most `--active-days` can be: app_usage counts sign-ins of the 90 days before the snapshot. */
-export const MAX_ACTIVE_DAYS = 90;
+export { MAX_ACTIVE_DAYS };
 
 function requireEntities(context: ViewContext, entities: string[]): void {
   for (const entity of entities) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EntityName } from '../inventory/entities.js';
 import type { SyncState } from '../inventory/sync-state.js';
+import { DEFAULT_FULL_EVERY_DAYS } from './sync-defaults.js';
 
 /**
  * Okta's user search reads an eventually consistent index: changes are read from this long before
@@ -12,8 +13,7 @@ export const CHANGE_OVERLAP_MS = 10 * 60_000;
 /** Okta keeps System Log events for 90 days; an incremental run cannot resume from an older checkpoint. */
 export const SYSTEM_LOG_RETENTION_MS = 85 * 86_400_000;
 
-/** `--full-every` when not given: at least one full run a week. */
-export const DEFAULT_FULL_EVERY_DAYS = 7;
+export { DEFAULT_FULL_EVERY_DAYS };
 
 const DAY_MS = 86_400_000;
 

@@ -35,6 +35,7 @@ import {
 } from './incremental-base.js';
 import { type IncrementalCursor, planRun } from './plan-run.js';
 import { RequestActivity } from './request-activity.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_RATE_LIMIT_SHARE } from './sync-defaults.js';
 import type { SyncResult } from './sync-result.js';
 import { interrupted, untilAborted } from './until-aborted.js';
 
@@ -230,8 +231,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
       serverStartedAt,
       format: options.format,
       entities,
-      rateLimitShare: options.rateLimitShare ?? 50,
-      concurrency: options.concurrency ?? 8,
+      rateLimitShare: options.rateLimitShare ?? DEFAULT_RATE_LIMIT_SHARE,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       csv,
       pipeline: organization?.pipeline,
       status,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { reportError } from '../../src/cli/program.js';
+import { reportError } from '../../src/cli/report-error.js';
 import { ConfigError, ExitCode } from '../../src/errors.js';
 import { AuthError } from '../../src/okta/errors.js';
 import { registerSecret } from '../../src/ui/redact.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandOf } from '../../src/launch.js';
+import { commandOf, printsOnly } from '../../src/launch.js';
 
 describe('commandOf (which command runs in the sync worker)', () => {
   it.each([
@@ -13,5 +13,17 @@ describe('commandOf (which command runs in the sync worker)', () => {
     [[], undefined],
   ])('%j → %s', (argv, command) => {
     expect(commandOf(argv)).toBe(command);
+  });
+});
+
+describe('printsOnly (help and version need no sync worker)', () => {
+  it.each([
+    [['sync', '--help'], true],
+    [['sync', '-h'], true],
+    [['--version'], true],
+    [['sync', '--incremental'], false],
+    [['sync', '--', '--help'], false],
+  ])('%j → %s', (argv, expected) => {
+    expect(printsOnly(argv)).toBe(expected);
   });
 });

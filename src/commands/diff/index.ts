@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { parseOptions } from '../../cli/parse-options.js';
 import { resolveUserPath } from '../../config/paths.js';
 import { resolveSettings } from '../../config/resolve.js';
 import { createChangeWriter } from '../../diff/change-writer.js';
-import { DEFAULT_DIFF_ENTITIES, DIFF_ENTITY_NAMES, type DiffEntity } from '../../diff/diff-entities.js';
+import { DEFAULT_DIFF_ENTITIES } from '../../diff/diff-entities.js';
 import { DiffHtmlReport } from '../../diff/diff-html-report.js';
 import { diffSnapshots, type EntityOutcome } from '../../diff/diff-snapshots.js';
 import { previousCompleteSnapshot } from '../../diff/previous-snapshot.js';
@@ -14,7 +14,7 @@ import { type OpenedSnapshot, openSnapshot } from '../../export/open-snapshot.js
 import { openFileSink, openStreamSink } from '../../export/output-sink.js';
 import type { Env, Io } from '../../ui/io.js';
 import { VERSION } from '../../version.js';
-import { DIFF_FORMATS, type DiffFlags, type DiffFormat } from './options.js';
+import { DIFF_OPTIONS, type DiffFlags, type DiffFormat } from './options.js';
 
 export { DIFF_OPTIONS } from './options.js';
 
@@ -53,63 +53,16 @@ export interface DiffResult {
   exitCode: ExitCodeValue;
 }
 
-const flagsSchema = z.object({
-  from: z.string().min(1, '--from names no snapshot').optional(),
-  to: z.string().min(1, '--to names no snapshot').optional(),
-  outputDir: z.string().min(1, '--output-dir names no folder').optional(),
-  only: z.string().optional(),
-  format: z
-    .string()
-    .transform((value) => value.toLowerCase())
-    .pipe(
-      z.enum(DIFF_FORMATS, {
-        error: (issue) => `--format takes one of ${DIFF_FORMATS.join(', ')}; got "${String(issue.input)}"`,
-      }),
-    )
-    .optional(),
-  output: z.string().min(1, '--output names no file').optional(),
-  includeVolatile: z.boolean().optional(),
-  exitCode: z.boolean().optional(),
-});
-
-function parseFlags(options: DiffFlags) {
-  const parsed = flagsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new UsageError(`${parsed.error.issues[0]?.message ?? 'Invalid options'}.`, {
-      hint: 'Run okta-connector diff --help.',
-    });
-  }
-  return parsed.data;
-}
-
-function parseEntities(only: string | undefined): DiffEntity[] {
-  if (only === undefined) return [...DEFAULT_DIFF_ENTITIES];
-  const names = only
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean);
-  const unknown = names.filter((name) => !(DIFF_ENTITY_NAMES as readonly string[]).includes(name));
-  if (names.length === 0 || unknown.length > 0) {
-    throw new UsageError(
-      names.length === 0
-        ? '--only names no entity.'
-        : `--only: unknown entity ${unknown.map((name) => `"${name}"`).join(', ')}.`,
-      { hint: `Entities: ${DIFF_ENTITY_NAMES.join(', ')}.` },
-    );
-  }
-  return names as DiffEntity[];
-}
-
 /**
  * What changed between two snapshots of one org (default: the latest complete snapshot and the
  * complete one before it): one row per record added, removed or changed, as NDJSON, JSON, CSV or an
  * HTML report, on stdout or into a file (whole or not at all). Offline, like export.
  */
 export async function runDiff(options: DiffOptions, io: Io): Promise<DiffResult> {
-  const flags = parseFlags(options);
-  const format = flags.format ?? 'ndjson';
-  const entities = parseEntities(flags.only);
-  const includeVolatile = flags.includeVolatile ?? false;
+  const flags = parseOptions(DIFF_OPTIONS, options, 'diff');
+  const format = flags.format;
+  const entities = flags.only ?? [...DEFAULT_DIFF_ENTITIES];
+  const includeVolatile = flags.includeVolatile;
   const toStdout = flags.output === undefined || flags.output === '-';
   if (toStdout && io.json) {
     throw new UsageError('--json prints the summary on stdout, where the changes would go too.', {

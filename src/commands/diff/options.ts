@@ -1,3 +1,13 @@
+import {
+  choice,
+  defineOptions,
+  flag,
+  nameList,
+  type OptionsOf,
+  type RawOptionsOf,
+  text,
+} from '../../cli/option-table.js';
+import { OUTPUT_DIR_OPTION } from '../../cli/shared-options.js';
 import { DIFF_ENTITY_NAMES } from '../../diff/diff-entities.js';
 
 /** `--format` of diff: the machine formats, and the HTML report. */
@@ -5,52 +15,56 @@ export const DIFF_FORMATS = ['ndjson', 'json', 'csv', 'html'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 /**
- * The options of `diff`, declared once: the flags and help commander shows, and the key of
- * {@link DiffFlags} each fills. Global options (--profile, --json, --quiet, --verbose, --no-color)
- * come from the program. Shaped so that it moves into a shared declarative option table as is.
+ * The options of `diff`, declared once (see src/cli/option-table.ts). Global options (--profile,
+ * --json, --quiet, --verbose, --no-color) come from the program.
  */
-export const DIFF_OPTIONS = [
-  {
-    key: 'from',
+export const DIFF_OPTIONS = defineOptions({
+  from: {
     flags: '--from <snapshot>',
-    help: 'older snapshot: id of the profile, folder, or latest (default: the complete one before --to)',
+    help: 'older snapshot: id of the profile, folder, or latest',
+    schema: text('snapshot'),
+    defaultHelp: 'the complete one before --to',
   },
-  {
-    key: 'to',
+  to: {
     flags: '--to <snapshot>',
-    help: 'newer snapshot: id of the profile, folder, or latest (default: latest)',
+    help: 'newer snapshot: id of the profile, folder, or latest',
+    schema: text('snapshot'),
+    defaultHelp: 'latest',
   },
-  {
-    key: 'outputDir',
-    flags: '--output-dir <dir>',
-    help: "folder of the snapshots (default: the profile's, else ~/okta-inventory)",
-  },
-  {
-    key: 'only',
+  ...OUTPUT_DIR_OPTION,
+  only: {
     flags: '--only <entities>',
-    help: `comma-separated entities to compare (${DIFF_ENTITY_NAMES.join(', ')}; default: all but app_usage)`,
+    help: `comma-separated entities to compare (${DIFF_ENTITY_NAMES.join(', ')})`,
+    schema: nameList(DIFF_ENTITY_NAMES, 'entity', 'entities'),
+    defaultHelp: 'all but app_usage',
   },
-  { key: 'format', flags: '--format <format>', help: `${DIFF_FORMATS.join(', ')} (default: ndjson)` },
-  {
-    key: 'output',
+  format: {
+    flags: '--format <format>',
+    help: DIFF_FORMATS.join(', '),
+    schema: choice(DIFF_FORMATS),
+    default: 'ndjson',
+  },
+  output: {
     flags: '--output <file>',
-    help: 'write to this file, whole or not at all (default: -, stdout)',
+    help: 'write to this file, whole or not at all',
+    schema: text('file'),
+    defaultHelp: '-, stdout',
   },
-  {
-    key: 'includeVolatile',
+  includeVolatile: {
     flags: '--include-volatile',
     help: 'report fields that move every night too (lastLogin, lastUpdated, …)',
+    schema: flag(),
+    default: false,
   },
-  {
-    key: 'exitCode',
+  exitCode: {
     flags: '--exit-code',
     help: 'exit 1 when there are changes, 0 when none (like git diff)',
+    schema: flag(),
+    default: false,
   },
-] as const;
+});
 
-/** What commander hands the command, one key per {@link DIFF_OPTIONS} entry. */
-export type DiffFlags = {
-  [Option in (typeof DIFF_OPTIONS)[number] as Option['key']]?: Option['flags'] extends `${string}<${string}`
-    ? string
-    : boolean;
-};
+/** What commander hands diff. */
+export type DiffFlags = RawOptionsOf<typeof DIFF_OPTIONS>;
+/** The checked options diff runs with. */
+export type DiffSettings = OptionsOf<typeof DIFF_OPTIONS>;

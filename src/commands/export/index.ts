@@ -1,6 +1,7 @@
+import { parseOptions } from '../../cli/parse-options.js';
 import { resolveUserPath } from '../../config/paths.js';
 import { resolveSettings } from '../../config/resolve.js';
-import { DEMO_OUTPUT_DIR } from '../../demo/start-demo-org.js';
+import { DEMO_OUTPUT_DIR } from '../../demo/demo-output-dir.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { type FieldReader, fieldReader, parseFieldList } from '../../export/field-path.js';
 import { HtmlReportWriter } from '../../export/html-report.js';
@@ -13,7 +14,6 @@ import {
   reportOrder,
   UnusedAssignmentSummary,
 } from '../../export/licence-report.js';
-import { MAX_ACTIVE_DAYS } from '../../export/licence-usage-view.js';
 import { nearestNames } from '../../export/nearest-names.js';
 import { type OpenedSnapshot, openSnapshot } from '../../export/open-snapshot.js';
 import { type OutputSink, openFileSink, openStreamSink } from '../../export/output-sink.js';
@@ -23,40 +23,15 @@ import { DAY_MS, type Row, type ViewData } from '../../export/view.js';
 import { compileWhere } from '../../export/where-expression.js';
 import type { Env, Io } from '../../ui/io.js';
 import { VERSION } from '../../version.js';
+import { EXPORT_OPTIONS, type ExportFlags, type ExportFormat } from './options.js';
 
-/** `--format` of export: the three data formats of sync, and an HTML report for licence-usage. */
-export const EXPORT_FORMATS = ['csv', 'json', 'ndjson', 'html'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS, EXPORT_OPTIONS, type ExportFormat } from './options.js';
 
-/** @default the values documented on each field */
-export interface ExportOptions {
+/** Export's options (see ./options.ts) and what it runs in. */
+export interface ExportOptions extends ExportFlags {
   profile: string;
   env: Env;
   cwd: string;
-  /** Where the profile's snapshots are (same meaning as sync's). @default the profile's, else ~/okta-inventory */
-  outputDir?: string | undefined;
-  /** `latest`, a snapshot id of the profile, or a snapshot folder. @default 'latest' */
-  snapshot?: string | undefined;
-  /** A raw entity, `assignments` or `licence-usage`. Required. */
-  view?: string | undefined;
-  /** @default 'csv' */
-  format?: string | undefined;
-  /** Comma-separated dot paths: the columns, in order. @default the view's columns */
-  fields?: string | undefined;
-  /** A `--where` expression (docs/export.md). */
-  where?: string | undefined;
-  /** A file path, or `-` for stdout. @default '-' */
-  output?: string | undefined;
-  /** licence-usage: active = a sign-in within this many days (1–90). @default 30 */
-  activeDays?: string | undefined;
-  /** licence-usage: `app` (one row per app) or `user` (one row per user × unused app). @default 'app' */
-  by?: string | undefined;
-  /** CSV: start with a UTF-8 byte order mark. @default false */
-  bom?: boolean | undefined;
-  /** CSV: prefix cells starting with = + - @ TAB CR with '. @default true */
-  formulaProtection?: boolean | undefined;
-  /** Read what `sync --demo` wrote: `./okta-inventory-demo` (relative to `cwd`) unless `outputDir`. */
-  demo?: boolean | undefined;
   /** Ctrl-C / SIGTERM: stop, remove the temporary file, leave any existing target untouched. */
   signal?: AbortSignal | undefined;
 }
@@ -80,18 +55,6 @@ export interface ExportResult {
   warnings: string[];
 }
 
-function parseChoice<T extends string>(
-  value: string | undefined,
-  choices: readonly T[],
-  flag: string,
-  fallback: T,
-): T {
-  if (value === undefined) return fallback;
-  const lower = value.toLowerCase();
-  if ((choices as readonly string[]).includes(lower)) return lower as T;
-  throw new UsageError(`${flag} takes one of ${choices.join(', ')}; got "${value}".`);
-}
-
 /** The format an `--output` file's name asks for (`.csv`, `.json`, `.ndjson`/`.jsonl`, `.html`/`.htm`). */
 const FORMAT_OF_EXTENSION: Record<string, ExportFormat> = {
   csv: 'csv',
@@ -106,11 +69,10 @@ const FORMAT_OF_EXTENSION: Record<string, ExportFormat> = {
  * `--format`, else the one `--output`'s extension names, else csv. A `--format` that contradicts the
  * file's extension (`--format csv --output x.html`) is refused rather than writing CSV into x.html.
  */
-function outputFormat(flag: string | undefined, output: string | undefined): ExportFormat {
+function outputFormat(format: ExportFormat | undefined, output: string | undefined): ExportFormat {
   const extension = output?.match(/\.([A-Za-z]+)$/)?.[1]?.toLowerCase();
   const implied = extension === undefined ? undefined : FORMAT_OF_EXTENSION[extension];
-  if (flag === undefined) return implied ?? 'csv';
-  const format = parseChoice(flag, EXPORT_FORMATS, '--format', 'csv');
+  if (format === undefined) return implied ?? 'csv';
   if (implied !== undefined && implied !== format) {
     throw new UsageError(`--output ${output} names a .${extension} file, but --format is ${format}.`, {
       hint: `Leave --format out (the extension says ${implied}), or name the file with .${format === 'ndjson' ? 'ndjson' : format}.`,
@@ -119,24 +81,13 @@ function outputFormat(flag: string | undefined, output: string | undefined): Exp
   return format;
 }
 
-function parseActiveDays(value: string | undefined): number {
-  if (value === undefined) return 30;
-  const days = Number(value);
-  if (!/^\d+$/.test(value.trim()) || days < 1 || days > MAX_ACTIVE_DAYS) {
-    throw new UsageError(
-      `--active-days takes a whole number of days from 1 to ${MAX_ACTIVE_DAYS}; got "${value}".`,
-      { hint: `A snapshot's sign-in usage (app_usage) covers the ${MAX_ACTIVE_DAYS} days before it.` },
-    );
-  }
-  return days;
-}
-
 /**
  * Reshapes one snapshot into a view (a raw entity, `assignments` or `licence-usage`) as CSV, JSON,
  * NDJSON or an HTML report, on stdout or into a file (written whole or not at all). Offline: reads
  * only the snapshot folder, never Okta, and needs no token.
  */
-export async function exportSnapshot(options: ExportOptions, io: Io): Promise<ExportResult> {
+export async function exportSnapshot(raw: ExportOptions, io: Io): Promise<ExportResult> {
+  const options = { ...raw, ...parseOptions(EXPORT_OPTIONS, raw, 'export') };
   if (options.view === undefined || options.view === '') {
     throw new UsageError('Name a view with --view.', { hint: `Views: ${EXPORT_VIEWS.join(', ')}.` });
   }
@@ -152,11 +103,10 @@ export async function exportSnapshot(options: ExportOptions, io: Io): Promise<Ex
       hint: 'Use csv, json or ndjson for other views.',
     });
   }
-  if (!isLicence && (options.activeDays !== undefined || options.by !== undefined)) {
+  if (!isLicence && (raw.activeDays !== undefined || raw.by !== undefined)) {
     throw new UsageError('--active-days and --by apply to the licence-usage view only.');
   }
-  const activeDays = parseActiveDays(options.activeDays);
-  const by = parseChoice(options.by, ['app', 'user'] as const, '--by', 'app');
+  const { activeDays, by } = options;
   const fields = options.fields === undefined ? undefined : parseFieldList(options.fields);
   if (toStdout && io.json) {
     throw new UsageError('--json prints a summary on stdout, where this export would go too.', {
@@ -164,7 +114,7 @@ export async function exportSnapshot(options: ExportOptions, io: Io): Promise<Ex
     });
   }
   const outputPath = toStdout ? '-' : resolveUserPath(options.output!, options.env, options.cwd);
-  const csv = { bom: options.bom ?? false, formulaProtection: options.formulaProtection ?? true };
+  const csv = { bom: options.bom, formulaProtection: options.formulaProtection };
 
   const warnings: string[] = [];
   const warn = (message: string) => {

@@ -1,9 +1,9 @@
 import { appendFileSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import { parseOptions } from '../../cli/parse-options.js';
 import { refuseEmptyPath, resolveUserPath } from '../../config/paths.js';
 import { describeSource, resolveSettings } from '../../config/resolve.js';
-import { DEMO_OUTPUT_DIR } from '../../demo/start-demo-org.js';
+import { DEMO_OUTPUT_DIR } from '../../demo/demo-output-dir.js';
 import { type ConnectorError, ExitCode, toConnectorError, UsageError } from '../../errors.js';
 import type { OutputFormat } from '../../formats/entity-writer.js';
 import { diskErrorOf } from '../../inventory/disk-errors.js';
@@ -11,7 +11,6 @@ import { ensureWritableDir } from '../../inventory/ensure-writable-dir.js';
 import { fileModes } from '../../inventory/file-modes.js';
 import { profileDir } from '../../inventory/profile-dir.js';
 import { startHeapGovernor } from '../../sync/heap-governor.js';
-import { DEFAULT_FULL_EVERY_DAYS } from '../../sync/plan-run.js';
 import { runSync, type SyncReporter } from '../../sync/run-sync.js';
 import { selectEntities } from '../../sync/select-entities.js';
 import type { SyncResult } from '../../sync/sync-result.js';
@@ -19,75 +18,22 @@ import type { Env, Io } from '../../ui/io.js';
 import { logRequests } from '../../ui/request-log.js';
 import { SyncProgress, type SyncProgressOptions } from '../../ui/sync-progress.js';
 import { connect } from './connect.js';
+import { SYNC_OPTIONS, type SyncFlags } from './options.js';
 
 export type { SyncEntitySummary, SyncResult } from '../../sync/sync-result.js';
 export { DEMO_OUTPUT_DIR };
 
-export interface SyncOptions {
+/** Sync's options (see ./options.ts) and what it runs in. */
+export interface SyncOptions extends SyncFlags {
   profile: string;
   env: Env;
   cwd: string;
-  domain?: string | undefined;
-  tokenStdin?: boolean | undefined;
-  /** `--auth token|oauth`: which credentials to use (with --demo: which the sample org asks for). */
-  auth?: string | undefined;
-  /** `--scopes`: OAuth scopes to ask for (default: what the selected entities need). */
-  scopes?: string | undefined;
-  /** `--proxy`: wins over HTTPS_PROXY and the profile. */
-  proxy?: string | undefined;
-  /** `--ca-file`: PEM file of extra CA certificates. */
-  caFile?: string | undefined;
-  outputDir?: string | undefined;
-  format?: string | undefined;
-  /** Comma-separated entity names to pull (default: all). */
-  only?: string | undefined;
-  /** Comma-separated entity names to leave out. */
-  skip?: string | undefined;
-  /** Keep this many snapshots (the latest complete one is always kept). */
-  keep?: string | undefined;
-  /** CSV: start files with a UTF-8 BOM for Excel. */
-  bom?: boolean | undefined;
-  /** CSV: `false` turns spreadsheet formula protection off (machine imports). @default true */
-  formulaProtection?: boolean | undefined;
-  /** Percentage of each rate-limit bucket okta-connector may use. @default 50 */
-  rateLimitShare?: string | undefined;
-  /** Requests in flight at most. @default 8 */
-  concurrency?: string | undefined;
-  /** Appends plain progress lines (and the outcome) to this file. */
-  logFile?: string | undefined;
-  /** Runs against the built-in sample org on loopback. */
-  demo?: boolean | undefined;
-  /** Reads only what changed since the last complete run (falls back to a full run when it cannot). */
-  incremental?: boolean | undefined;
-  /** Forces a full run (the default; wins over --incremental). */
-  full?: boolean | undefined;
-  /** Snapshots readable by the owner's group too (0640 files in 0750 folders), not only the owner. */
-  groupReadable?: boolean | undefined;
-  /** With --incremental: run in full anyway when the last full run is older than this many days. @default 7 */
-  fullEvery?: string | undefined;
   /** Aborts the run (Ctrl-C, SIGTERM): nothing half-written is left, the last good snapshot stays. */
   signal?: AbortSignal | undefined;
   /** Clock (ms), for tests. @default Date.now */
   now?: () => number;
   /** The progress lines' clock and period, for tests. @default the system clock, a line every 10 s */
   progress?: Pick<SyncProgressOptions, 'clock' | 'heartbeatMs'> | undefined;
-}
-
-const percentSchema = z.coerce.number().min(1).max(100);
-const concurrencySchema = z.coerce.number().int().min(1).max(50);
-const keepSchema = z.coerce.number().int().min(1);
-const daysSchema = z.coerce.number().min(0);
-
-function parseFlag<T>(
-  schema: z.ZodType<T>,
-  value: string | undefined,
-  flag: string,
-  expected: string,
-): T | undefined {
-  if (value === undefined) return undefined;
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new UsageError(`${flag} takes ${expected}; got "${value}".`);
-  return parsed.data;
 }
 
 /** A plain-line log file for cron: every line the person sees, with a timestamp, no colours. */
@@ -145,27 +91,14 @@ async function parseAndRun(
 ): Promise<SyncResult> {
   const now = options.now ?? Date.now;
   const startedAt = now();
-  const entities = selectEntities(options.only, options.skip);
-  const rateLimitShare = parseFlag(
-    percentSchema,
-    options.rateLimitShare,
-    '--rate-limit-share',
-    'a percentage from 1 to 100',
-  );
-  const concurrency = parseFlag(
-    concurrencySchema,
-    options.concurrency,
-    '--concurrency',
-    'a whole number from 1 to 50',
-  );
-  const keep = parseFlag(keepSchema, options.keep, '--keep', 'a whole number of at least 1');
-  const fullEveryDays =
-    parseFlag(daysSchema, options.fullEvery, '--full-every', 'a number of days') ?? DEFAULT_FULL_EVERY_DAYS;
+  const flags = parseOptions(SYNC_OPTIONS, options, 'sync');
+  const entities = selectEntities(flags.only, flags.skip);
+  const { rateLimitShare, concurrency, keep, fullEvery: fullEveryDays } = flags;
   const { outputDir, format, source } = resolveOutput(options);
   // Before any work: a folder that cannot be written fails now with what is in the way, not
   // minutes later as "a bug" (or never, under /proc).
   ensureWritableDir(outputDir, { source: `from ${source}` });
-  const modes = fileModes(options.groupReadable);
+  const modes = fileModes(flags.groupReadable);
   const profileFolder = profileDir(outputDir, options.profile);
   ensureWritableDir(profileFolder, { mode: modes.dir });
   // Exactly, whatever the umask, and also for a folder an older version created 0755.
@@ -179,13 +112,13 @@ async function parseAndRun(
       outputDir,
       format,
       entities,
-      incremental: Boolean(options.incremental),
-      full: Boolean(options.full),
+      incremental: flags.incremental,
+      full: flags.full,
       fullEveryDays,
       rateLimitShare,
       concurrency,
       keep,
-      csv: { bom: options.bom ?? false, formulaProtection: options.formulaProtection ?? true },
+      csv: { bom: flags.bom, formulaProtection: flags.formulaProtection },
       modes,
       signal: options.signal,
       startedAt,
