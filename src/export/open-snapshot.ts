@@ -48,6 +48,8 @@ export interface OpenSnapshotOptions {
   warn: (message: string) => void;
   /** Stops every read of the snapshot's files (Ctrl-C). */
   signal?: AbortSignal | undefined;
+  /** How the command names a snapshot, for the hint when there is none. @default '--snapshot <dir>' */
+  snapshotFlag?: string;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
       throw new ConfigError(
         `Profile "${options.profile}" has no complete snapshot in ${options.outputDir} (no ${join(base, 'latest.json')}).`,
         {
-          hint: 'Run "okta-connector sync" first, pass --output-dir if the snapshots are elsewhere, or name one with --snapshot <dir>.',
+          hint: `Run "okta-connector sync" first, pass --output-dir if the snapshots are elsewhere, or name one with ${options.snapshotFlag ?? '--snapshot <dir>'}.`,
         },
       );
     }

@@ -83,5 +83,8 @@ describe('diff: usage before any snapshot is read', () => {
     });
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toContain('no complete snapshot');
+    // The hint names diff's own flags, never export's --snapshot.
+    expect(result.stderr).toContain('--from <snapshot> --to <snapshot>');
+    expect(result.stderr).not.toContain('--snapshot');
   });
 });

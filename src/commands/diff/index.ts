@@ -93,6 +93,7 @@ export async function runDiff(options: DiffOptions, io: Io): Promise<DiffResult>
       cwd: options.cwd,
       warn,
       signal: options.signal,
+      snapshotFlag: '--from <snapshot> --to <snapshot>',
     })),
     borrowed: undefined,
     onBorrow: undefined,
