@@ -405,8 +405,33 @@ describe('diff of the sample org before and after a change set', () => {
       const apps = await section('apps');
       for (const line of expected.filter((item) => item.startsWith('app_users added')))
         expect(apps).toContain(line.split(' ')[2]);
+      // Group-level changes read in the report: + / − the group's name on the app's line.
+      const nameOf = (groupId: string) =>
+        String((before.groups!.find((row) => row.id === groupId)!.profile as Row).name);
+      const appLines = await page.evaluate<string[]>(
+        '[...document.querySelectorAll("#apps-table tbody tr")].map((tr) => tr.innerText)',
+      );
+      for (const [sign, list] of [
+        ['+', change.addedAppGroups],
+        ['−', change.removedAppGroups],
+      ] as const) {
+        for (const { appId, groupId } of list) {
+          // As rendered: a line break in a name shows as a space.
+          const line = appLines.find((text) => text.includes(appId))?.replace(/\s+/g, ' ');
+          expect(line, appId).toContain(`${sign} ${nameOf(groupId).replace(/\s+/g, ' ')}`);
+        }
+      }
+      // The role granted through a group: each member's grant, in the privileged section first.
+      const privileged = await section('privileged');
+      const granted = after.admin_roles!.filter((row) =>
+        change.groupRoleGrants.some(({ groupId }) => row.groupId === groupId),
+      );
+      expect(granted.length).toBeGreaterThan(0);
+      for (const row of granted) expect(privileged).toContain(String(row.userId));
+      expect(privileged).toContain('GROUP');
       const other = await section('other');
       for (const { appId } of change.appStatusChanges) expect(other).toContain(appId);
+      for (const id of [...change.deletedGroups, ...change.reactivatedUsers]) expect(other).toContain(id);
       // The summary table counts what the NDJSON lists.
       const counts = await page.evaluate<string[][]>(
         '[...document.querySelectorAll("#summary-table tbody tr")].map((tr) => [...tr.cells].map((td) => td.innerText))',
