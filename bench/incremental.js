@@ -27,6 +27,12 @@ export function nightFor(users) {
     addAppAssignments: n(15),
     removeAppAssignments: n(15),
     appLifecycleChanges: 1,
+    // The kinds the sample org models beyond issue 17's list (EVERY_CHANGE_KIND), one each.
+    reactivateUsers: n(1),
+    assignGroupsToApps: 1,
+    unassignGroupsFromApps: 1,
+    grantGroupRoles: 1,
+    deleteGroups: 1,
     signIns: n(2_000),
     failedSignIns: n(3),
   };
@@ -121,6 +127,7 @@ export async function runIncrementalBench({ root, sizes, windowMs, out }) {
         ...night.updatedUsers,
         ...night.deprovisionedUsers,
         ...night.deletedUsers,
+        ...night.reactivatedUsers,
         ...night.addedMemberships.map((entry) => entry.userId),
         ...night.removedMemberships.map((entry) => entry.userId),
         ...night.addedAppAssignments.map((entry) => entry.userId),

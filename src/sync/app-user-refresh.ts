@@ -75,41 +75,60 @@ export function keepsAppUserRow(
  *   app event naming the user and no app: every app;
  * - the apps assigned to a group whose membership of the user changed (and, when an app profile
  *   reads group memberships, that app);
+ * - an app a group was assigned to, unassigned from, or whose assignment changed
+ *   (`group.application_assignment.*`), and the apps of a deleted group: for each member of that
+ *   group (the last run's members and those added since), unless the group has at least as many
+ *   members as the app has pages: then the app's users are listed in full;
  * - the user's apps whose app profile maps a changed profile attribute (Okta's profile mappings and
  *   username templates, `AppUserDependencies`), all of them for a status change;
  * - every app for a new or reactivated user.
- * A row whose only events are successful removals, in an app no group is assigned to, is gone for
- * certain and dropped; deleted and deactivated users' rows are dropped. Then each user is read with
- * one request (all their apps), unless every app of theirs is listed in full anyway: an app is
- * listed when its pages cost less than the requests of the users it spares (`chooseAppListings`).
- * Apps assigned to or unassigned from a group, reconfigured, new, or assigned to a deleted group
- * are read in full, users and groups. Every other row is the last run's.
+ * A row whose only events are successful removals, where no group of the app can still hold the
+ * user, is gone for certain and dropped; deleted and deactivated users' rows are dropped. Then each
+ * user is read with one request (all their apps), unless every app of theirs is listed in full
+ * anyway: an app is listed when its pages cost less than the requests of the users it spares
+ * (`chooseAppListings`). New apps and apps an app event without a user names (settings) are listed
+ * in full; app groups are read again for those and for the group-assignment apps above. Every other
+ * row is the last run's.
  */
 export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefreshPlan> {
   const { base, feed } = input;
   const current = new Set(input.apps.map((app) => idOf(app)));
-  const rereadApps = new Set([...feed.changedApps].filter((id) => current.has(id)));
+  /** Apps whose users are listed in full whatever else changed. */
+  const listedInFull = new Set([...feed.changedApps].filter((id) => current.has(id)));
   const knownApps = new Set<string>();
   for await (const rows of base.rows('apps')) for (const row of rows) knownApps.add(idOf(row));
-  for (const id of current) if (!knownApps.has(id)) rereadApps.add(id);
+  for (const id of current) if (!knownApps.has(id)) listedInFull.add(id);
 
-  /** Apps by group assigned to them, and groups by app. */
+  /** Apps by group assigned to them, and groups by app (the last run's, and those assigned since). */
   const appsOfGroup = new Map<string, Set<string>>();
   const groupsOfApp = new Map<string, Set<string>>();
+  const assign = (appId: string, groupId: string) => {
+    const apps = appsOfGroup.get(groupId) ?? new Set<string>();
+    apps.add(appId);
+    appsOfGroup.set(groupId, apps);
+    const groups = groupsOfApp.get(appId) ?? new Set<string>();
+    groups.add(groupId);
+    groupsOfApp.set(appId, groups);
+  };
+  /** (app, group) assignments whose members' rows may have changed: assigned, unassigned, deleted. */
+  const groupChanges: [string, string][] = [];
   for await (const rows of base.rows('app_groups')) {
     for (const row of rows) {
       const groupId = idOf(row, 'groupId');
       const appId = idOf(row, 'appId');
-      const apps = appsOfGroup.get(groupId) ?? new Set<string>();
-      apps.add(appId);
-      appsOfGroup.set(groupId, apps);
-      const groups = groupsOfApp.get(appId) ?? new Set<string>();
-      groups.add(groupId);
-      groupsOfApp.set(appId, groups);
+      assign(appId, groupId);
       // A deleted group takes its GROUP-scoped assignments with it.
-      if (feed.deletedGroups.has(groupId)) rereadApps.add(appId);
+      if (feed.deletedGroups.has(groupId)) groupChanges.push([appId, groupId]);
     }
   }
+  for (const [appId, groups] of feed.groupAssignments)
+    for (const groupId of groups) {
+      assign(appId, groupId);
+      if (!feed.deletedGroups.has(groupId)) groupChanges.push([appId, groupId]);
+    }
+  const regroupedApps = new Set(
+    [...listedInFull, ...groupChanges.map(([appId]) => appId)].filter((id) => current.has(id)),
+  );
 
   const dependencies = new AppUserDependencies();
   for (const app of input.apps) dependencies.addApp(app);
@@ -117,20 +136,21 @@ export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefre
   const droppedUsers = new Set(feed.deletedUsers);
   const refreshUsers = new Set<string>();
   const droppedPairs = new Set<string>();
-  const everything = (): AppUserRefreshPlan => ({
-    rereadApps: current,
-    listedApps: current,
-    refreshUsers: new Set(),
-    droppedUsers,
-    droppedPairs,
-    mappingsRead: false,
-  });
-  if (changed === undefined || changed.size > MAX_CHANGED_USERS) return everything();
+  if (changed === undefined || changed.size > MAX_CHANGED_USERS) {
+    return {
+      rereadApps: current,
+      listedApps: current,
+      refreshUsers: new Set(),
+      droppedUsers,
+      droppedPairs,
+      mappingsRead: false,
+    };
+  }
 
   /** Per user, the apps in which their rows may have changed. */
   const needs = new Map<string, Set<string>>();
   const need = (userId: string, appId: string) => {
-    if (rereadApps.has(appId) || !current.has(appId) || droppedPairs.has(pairKey(appId, userId))) return;
+    if (!current.has(appId) || droppedPairs.has(pairKey(appId, userId))) return;
     const apps = needs.get(userId) ?? new Set<string>();
     apps.add(appId);
     needs.set(userId, apps);
@@ -154,7 +174,14 @@ export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefre
     else if (attributes.size > 0) pending.set(userId, attributes);
   }
 
-  await findCertainRemovals(base, feed, { current, rereadApps, groupsOfApp, droppedUsers, droppedPairs });
+  const members = await readMemberships(base, feed, {
+    current,
+    listedInFull,
+    groupsOfApp,
+    groupChanges,
+    droppedUsers,
+  });
+  for (const pair of members.certainRemovals) droppedPairs.add(pair);
   for (const [userId, apps] of feed.appUsers) {
     if (apps === ALL_APPS) refreshUsers.add(userId);
     else for (const appId of apps) need(userId, appId);
@@ -171,8 +198,9 @@ export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefre
   // The last run's rows: each app's size (what listing it costs), and the apps of the users whose
   // profile or memberships changed.
   const rowsOfApp = new Map<string, number>();
+  const pagesOf = (appId: string) => Math.max(1, Math.ceil((rowsOfApp.get(appId) ?? 0) / APP_USERS_PAGE));
   const matchRows = pending.size > 0 || (beyondProfile && feed.membershipUsers.size > 0);
-  if (matchRows || needs.size > 0 || feed.removedOnly.size > 0)
+  if (matchRows || needs.size > 0 || groupChanges.length > 0)
     for await (const rows of base.rows('app_users')) {
       for (const row of rows) {
         const userId = idOf(row, 'userId');
@@ -185,20 +213,28 @@ export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefre
           need(userId, appId);
       }
     }
+  // A group (un)assigned or deleted: its members' rows in the app, or the app's whole list if cheaper.
+  for (const [appId, groupId] of groupChanges) {
+    const groupMembers = members.ofGroup.get(groupId) ?? new Set<string>();
+    if (groupMembers.size >= pagesOf(appId)) listedInFull.add(appId);
+    else for (const userId of groupMembers) need(userId, appId);
+  }
 
   for (const userId of droppedUsers) {
     refreshUsers.delete(userId);
     needs.delete(userId);
   }
   for (const userId of refreshUsers) needs.delete(userId);
-  const chosen = chooseAppListings(needs, (appId) =>
-    Math.max(1, Math.ceil((rowsOfApp.get(appId) ?? 0) / APP_USERS_PAGE)),
-  );
+  for (const [userId, apps] of needs) {
+    for (const appId of listedInFull) apps.delete(appId);
+    if (apps.size === 0) needs.delete(userId);
+  }
+  const chosen = chooseAppListings(needs, pagesOf);
   for (const [userId, apps] of needs)
     if ([...apps].some((appId) => !chosen.has(appId))) refreshUsers.add(userId);
   return {
-    rereadApps,
-    listedApps: new Set([...rereadApps, ...chosen]),
+    rereadApps: regroupedApps,
+    listedApps: new Set([...listedInFull, ...chosen]),
     refreshUsers,
     droppedUsers,
     droppedPairs,
@@ -206,43 +242,57 @@ export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefre
   };
 }
 
-interface RemovalContext {
+interface MembershipContext {
   current: ReadonlySet<string>;
-  rereadApps: ReadonlySet<string>;
+  listedInFull: ReadonlySet<string>;
   groupsOfApp: ReadonlyMap<string, ReadonlySet<string>>;
+  groupChanges: readonly [string, string][];
   droppedUsers: ReadonlySet<string>;
-  /** Filled with the pairs removed for certain. */
-  droppedPairs: Set<string>;
 }
 
 /**
- * The (app, user) rows gone for certain: every event of the pair was a successful
- * `application.user_membership.remove` (nothing assigned it again), and no group assigned to the app
- * can still give it to the user: the user was in none of them at the last run, or was removed from
- * it since with nothing putting them back (Okta keeps a group-held assignment after a direct one is
- * removed, and adds a group member's app user again). The last run's memberships are read only for
- * the users such a pair names.
+ * What the plan needs of the last run's memberships, read in one pass and only for the groups and
+ * users concerned:
+ * - the members of each group in `groupChanges` (and those added since, by the System Log);
+ * - the (app, user) rows gone for certain: every event of the pair was a successful
+ *   `application.user_membership.remove` (nothing assigned it again), and no group assigned to the
+ *   app can still give it to the user: the user was in none of them at the last run, or was removed
+ *   from it since with nothing putting them back (Okta keeps a group-held assignment after a direct
+ *   one is removed, and adds a group member's app user again).
  */
-async function findCertainRemovals(base: BaseRows, feed: ChangeFeed, context: RemovalContext): Promise<void> {
+async function readMemberships(
+  base: BaseRows,
+  feed: ChangeFeed,
+  context: MembershipContext,
+): Promise<{ ofGroup: Map<string, Set<string>>; certainRemovals: Set<string> }> {
   const candidates: [string, string][] = [];
   for (const pair of feed.removedOnly) {
     const [appId, userId] = pair.split(' ') as [string, string];
-    if (context.current.has(appId) && !context.rereadApps.has(appId) && !context.droppedUsers.has(userId))
+    if (context.current.has(appId) && !context.listedInFull.has(appId) && !context.droppedUsers.has(userId))
       candidates.push([appId, userId]);
   }
-  if (candidates.length === 0) return;
   const usersWithGroupApps = new Set(
     candidates
       .filter(([appId]) => (context.groupsOfApp.get(appId)?.size ?? 0) > 0)
       .map(([, userId]) => userId),
   );
-  /** The candidates' memberships at the last run, in groups assigned to some app. */
+  const ofGroup = new Map<string, Set<string>>(
+    context.groupChanges.map(([, groupId]) => [groupId, new Set()]),
+  );
+  /** The candidates' memberships at the last run. */
   const memberships = new Set<string>();
-  if (usersWithGroupApps.size > 0)
+  if (usersWithGroupApps.size > 0 || ofGroup.size > 0)
     for await (const rows of base.rows('group_members'))
-      for (const row of rows)
-        if (usersWithGroupApps.has(idOf(row, 'userId')))
-          memberships.add(pairKey(idOf(row, 'groupId'), idOf(row, 'userId')));
+      for (const row of rows) {
+        const userId = idOf(row, 'userId');
+        const groupId = idOf(row, 'groupId');
+        ofGroup.get(groupId)?.add(userId);
+        if (usersWithGroupApps.has(userId)) memberships.add(pairKey(groupId, userId));
+      }
+  for (const [userId, groups] of feed.membershipUsers)
+    for (const groupId of groups)
+      if (!feed.membershipRemovedOnly.has(pairKey(groupId, userId))) ofGroup.get(groupId)?.add(userId);
+  const certainRemovals = new Set<string>();
   for (const [appId, userId] of candidates) {
     const stillHeld = [...(context.groupsOfApp.get(appId) ?? [])].some((groupId) => {
       const pair = pairKey(groupId, userId);
@@ -250,6 +300,7 @@ async function findCertainRemovals(base: BaseRows, feed: ChangeFeed, context: Re
       // A membership event other than a removal (an add) may hold it again; so may the last run's.
       return memberships.has(pair) || feed.membershipUsers.get(userId)?.has(groupId) === true;
     });
-    if (!stillHeld) context.droppedPairs.add(pairKey(appId, userId));
+    if (!stillHeld) certainRemovals.add(pairKey(appId, userId));
   }
+  return { ofGroup, certainRemovals };
 }

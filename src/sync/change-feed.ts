@@ -12,8 +12,10 @@ export class ChangeFeed {
   readonly deletedGroups = new Set<string>();
   /** Groups whose members changed. */
   readonly membershipGroups = new Set<string>();
-  /** Apps whose users and groups are read again in full: group assignments, settings, unknown app events. */
+  /** Apps whose users and groups are read again in full: settings, unknown app events. */
   readonly changedApps = new Set<string>();
+  /** Groups assigned to or unassigned from an app (`group.application_assignment.*`), by app. */
+  readonly groupAssignments = new Map<string, Set<string>>();
   /**
    * Users an app event names (assignment added, removed, changed, provisioned), with the apps the
    * event names: those rows are read again. ALL_APPS when an event names the user but no app.
@@ -83,6 +85,14 @@ export class ChangeFeed {
           this.#file(this.#touchedPairs, this.removedOnly, pairKey(appId, userId), removal);
         }
         this.appUsers.set(userId, named);
+      }
+    } else if (type.startsWith('group.application_assignment.') && idsOf('UserGroup').length > 0) {
+      // A group assigned to an app, unassigned, or its assignment (priority, profile) changed: the
+      // members' rows in that app, and the app's groups.
+      for (const appId of idsOf('AppInstance')) {
+        const groups = this.groupAssignments.get(appId) ?? new Set<string>();
+        for (const groupId of idsOf('UserGroup')) groups.add(groupId);
+        this.groupAssignments.set(appId, groups);
       }
     } else if (type.startsWith('application.') || type.startsWith('group.application_assignment.')) {
       for (const id of idsOf('AppInstance')) this.changedApps.add(id);

@@ -7,6 +7,7 @@ import { sync } from '../../src/commands/sync/index.js';
 import {
   type ChangeSetOptions,
   DEFAULT_RATE_LIMITS,
+  EVERY_CHANGE_KIND,
   type SampleOrg,
   startSampleOrg,
 } from '../../src/demo/index.js';
@@ -98,13 +99,15 @@ describe('sync --incremental: app users, change by change', () => {
     const appsRequests = bucket('/api/v1/apps') - apps;
     const otherRequests = bucket('/api/v1') - other;
     expect(incremental.mode).toBe('incremental');
+    const fullApps = bucket('/api/v1/apps');
     const full = await run(join(root, `full-${summary.at}`), { full: true });
+    const fullAppsRequests = bucket('/api/v1/apps') - fullApps;
     for (const entity of ENTITY_NAMES) {
       const fromIncremental = sortedJson(await rowsOf(incremental.snapshot.dir, entity));
       const fromFull = sortedJson(await rowsOf(full.snapshot.dir, entity));
       expect({ entity, rows: fromIncremental }).toEqual({ entity, rows: fromFull });
     }
-    return { summary, incremental, appsRequests, otherRequests, listingRequests };
+    return { summary, incremental, appsRequests, otherRequests, listingRequests, fullAppsRequests };
   };
 
   it('a profile change that Okta maps into app user profiles, with no assignment event, reaches those rows', async () => {
@@ -174,6 +177,34 @@ describe('sync --incremental: app users, change by change', () => {
     expect(summary.updatedUsers.length).toBe(60);
     expect(listingRequests).toBeGreaterThan(0);
     expect(appsRequests).toBeLessThan(1 + summary.updatedUsers.length);
+  });
+
+  it('a user reactivated: their apps come back', async () => {
+    const { summary, appsRequests } = await afterChange({ reactivateUsers: 1 });
+    expect(summary.reactivatedUsers.length).toBe(1);
+    expect(appsRequests).toBeLessThanOrEqual(2);
+  });
+
+  it('a group assigned to an app and one unassigned: the members rows, or the app listed when cheaper', async () => {
+    const { summary, appsRequests, fullAppsRequests } = await afterChange({
+      assignGroupsToApps: 1,
+      unassignGroupsFromApps: 1,
+    });
+    expect(summary.addedAppGroups.length).toBe(1);
+    expect(summary.removedAppGroups.length).toBe(1);
+    // The app list, the two apps' groups, and their members' rows or their lists: a tenth of a full run.
+    expect(appsRequests).toBeLessThan(fullAppsRequests / 10);
+  });
+
+  it('a group deleted and a role granted to a group', async () => {
+    const { summary } = await afterChange({ deleteGroups: 1, grantGroupRoles: 1 });
+    expect(summary.deletedGroups.length).toBe(1);
+    expect(summary.groupRoleGrants.length).toBe(1);
+  });
+
+  it('every kind of change at once', async () => {
+    const { summary } = await afterChange({ seed: 5, ...EVERY_CHANGE_KIND, addUsers: 2, updateUsers: 4 });
+    expect(summary.reactivatedUsers.length + summary.addedAppGroups.length).toBeGreaterThan(1);
   });
 
   it('an app deactivated or activated: its row changes, its users are not read again', async () => {

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SyncResult, sync } from '../../src/commands/sync/index.js';
-import { DEFAULT_RATE_LIMITS, type SampleOrg, startSampleOrg } from '../../src/demo/index.js';
+import {
+  DEFAULT_RATE_LIMITS,
+  EVERY_CHANGE_KIND,
+  type SampleOrg,
+  startSampleOrg,
+} from '../../src/demo/index.js';
 import { ENTITY_NAMES } from '../../src/inventory/entities.js';
 import { createIo } from '../../src/ui/io.js';
 import { canonical, expectedAppUsage } from '../e2e/expected-inventory.js';
@@ -83,7 +88,7 @@ describe('sync --incremental', () => {
     // New, updated, deprovisioned and deleted users, membership and assignment changes, app
     // lifecycle changes and new sign-ins, in two rounds.
     clock += 3_600_000;
-    const round1 = org.mutate({ seed: 1 });
+    const round1 = org.mutate({ seed: 1, ...EVERY_CHANGE_KIND });
     clock += 3_600_000;
     const round2 = org.mutate({ seed: 2, deleteUsers: 2, addMemberships: 6, removeMemberships: 3 });
     clock += 60_000;
