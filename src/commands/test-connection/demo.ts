@@ -1,4 +1,4 @@
-import { resolveUserPath } from '../../config/paths.js';
+import { refuseEmptyPath, resolveUserPath } from '../../config/paths.js';
 import { UsageError } from '../../errors.js';
 import type { Env, Io } from '../../ui/io.js';
 import { registerSecret } from '../../ui/redact.js';
@@ -11,6 +11,8 @@ export interface DemoTarget {
   env: Env;
   /** Absolute path of the demo's output folder. */
   outputDir: string;
+  /** Where that folder came from, for messages: `--output-dir`, or the demo's own default. */
+  outputDirFrom: string;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,8 @@ export async function startDemoTarget(
   const { DEMO_OUTPUT_DIR, demoAnchor, demoPort, startDemoOrg } = await import(
     '../../demo/start-demo-org.js'
   );
+  // As sync --demo: an empty --output-dir (an unset shell variable) is refused, not read as the current folder.
+  refuseEmptyPath('--output-dir', options.outputDir, DEMO_OUTPUT_DIR);
   const outputDir = resolveUserPath(options.outputDir ?? DEMO_OUTPUT_DIR, options.env, options.cwd);
   const org = await startDemoOrg(
     { size: 'tiny', rateLimits: { windowMs: 2_000 } },
@@ -57,7 +61,8 @@ export async function startDemoTarget(
     for (const key of ['HOME', 'USERPROFILE', 'OKTA_CONNECTOR_CONFIG_DIR'] as const) {
       if (options.env[key] !== undefined) env[key] = options.env[key];
     }
-    return { domain: org.url, env, outputDir, stop: () => org.stop() };
+    const outputDirFrom = options.outputDir === undefined ? 'the --demo default' : '--output-dir';
+    return { domain: org.url, env, outputDir, outputDirFrom, stop: () => org.stop() };
   } catch (error) {
     await org.stop();
     throw error;

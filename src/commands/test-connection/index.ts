@@ -54,15 +54,26 @@ export interface TestConnectionOptions {
  * check: the report's `exitCode` says how it went (0 when only optional data is missing).
  */
 export async function testConnection(options: TestConnectionOptions, io: Io): Promise<TestConnectionReport> {
-  if (options.demo) {
-    const demo = await startDemoTarget(options, io);
-    try {
-      const { domain, env, outputDir } = demo;
-      return await testConnection({ ...options, demo: false, domain, auth: 'token', env, outputDir }, io);
-    } finally {
-      await demo.stop();
-    }
+  if (!options.demo) return runChecks(options, io);
+  const demo = await startDemoTarget(options, io);
+  try {
+    const { domain, env, outputDir, outputDirFrom } = demo;
+    return await runChecks(
+      { ...options, demo: false, domain, auth: 'token', env, outputDir },
+      io,
+      outputDirFrom,
+    );
+  } finally {
+    await demo.stop();
   }
+}
+
+/** The checks, in order. `outputDirFrom` says where the output folder came from when not from the settings (--demo). */
+async function runChecks(
+  options: TestConnectionOptions,
+  io: Io,
+  outputDirFrom?: string,
+): Promise<TestConnectionReport> {
   const now = options.now ?? Date.now;
   const { profile } = options;
   const tokenFlag = options.tokenStdin ? await readTokenInput(io) : undefined;
@@ -87,7 +98,7 @@ export async function testConnection(options: TestConnectionOptions, io: Io): Pr
     });
     checkRateLimitHeadroom(list, connection.client !== undefined, connection.events);
     checkClock(list, clock);
-    await checkOutputDir(list, config, options);
+    await checkOutputDir(list, config, { ...options, outputDirFrom });
   } finally {
     spinner.stop();
   }

@@ -9,7 +9,14 @@ import type { Configuration } from './configuration.js';
 export async function checkOutputDir(
   list: CheckList,
   config: Configuration,
-  input: { profile: string; env: Env; cwd: string; outputDir?: string | undefined },
+  input: {
+    profile: string;
+    env: Env;
+    cwd: string;
+    outputDir?: string | undefined;
+    /** Where the folder came from, when not from the settings (`--demo` picks its own). */
+    outputDirFrom?: string | undefined;
+  },
 ): Promise<void> {
   const { profile } = input;
   list.step('Output directory');
@@ -29,7 +36,7 @@ export async function checkOutputDir(
     else list.failWith('output-dir', 'Output directory', error);
   }
   if (!settings) return;
-  const from = describeSource(settings.sources.outputDir, 'outputDir', profile);
+  const from = input.outputDirFrom ?? describeSource(settings.sources.outputDir, 'outputDir', profile);
   const writable = await checkWritableDirectory(settings.outputDir);
   if (writable.ok) {
     list.add({
