@@ -21,7 +21,9 @@ const BATCH_CHARS = 16 * 1024;
  *
  * The extra columns are known only once every record has been seen, so records go to a spool file
  * (`.<file>.spool`, NDJSON, beside the target) and the CSV is produced from it at `close()`, streaming
- * both ways: memory stays flat whatever the count. The spool is removed at `close()` and `abort()`.
+ * both ways: memory stays flat whatever the count. The spool is removed at `close()` and `abort()`,
+ * unless `keepSpoolAt` names where it goes instead: then it is kept at `close()` (an NDJSON file of
+ * the records, the incremental base's rows) and removed only at `abort()`.
  */
 export function createCsvWriter(options: {
   dir: string;
@@ -29,10 +31,12 @@ export function createCsvWriter(options: {
   file: string;
   columns: ColumnPlan | undefined;
   csv: CsvOptions | undefined;
+  keepSpoolAt?: string | undefined;
 }): EntityWriter {
   const { entity, file } = options;
   const path = join(options.dir, file);
-  const spoolPath = join(options.dir, `.${file}.spool`);
+  const keepSpool = options.keepSpoolAt !== undefined;
+  const spoolPath = options.keepSpoolAt ?? join(options.dir, `.${file}.spool`);
   const formulaProtection = options.csv?.formulaProtection ?? true;
   const bom = options.csv?.bom ?? false;
   const collector = new ColumnCollector(options.columns);
@@ -80,7 +84,7 @@ export function createCsvWriter(options: {
       }
       if (text !== '') await sink.write(text);
       const { bytes, sha256 } = await sink.end();
-      await rm(spoolPath, { force: true });
+      if (!keepSpool) await rm(spoolPath, { force: true });
       return {
         entity,
         file,

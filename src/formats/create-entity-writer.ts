@@ -26,7 +26,17 @@ export function createEntityWriter(options: EntityWriterOptions): EntityWriter {
   const file = entityFileName(options.entity, options.format);
   const { dir, entity } = options;
   if (options.format === 'csv') {
-    return createCsvWriter({ dir, entity, file, columns: options.columns, csv: options.csv });
+    return createCsvWriter({
+      dir,
+      entity,
+      file,
+      columns: options.columns,
+      csv: options.csv,
+      keepSpoolAt: options.keepNdjsonAt,
+    });
   }
-  return createJsonWriter({ dir, entity, file, format: options.format });
+  if (options.keepNdjsonAt !== undefined && options.format !== 'ndjson') {
+    throw new InternalError(`A ${options.format} writer cannot keep its records as NDJSON.`);
+  }
+  return createJsonWriter({ dir, entity, file, format: options.format, keepAt: options.keepNdjsonAt });
 }

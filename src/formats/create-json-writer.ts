@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, link, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError } from '../errors.js';
 import { createByteSink, joinInPieces } from './create-byte-sink.js';
@@ -9,12 +10,15 @@ import { serialiseRecord } from './serialise-record.js';
  * `json`: one array per file, one record per line inside it (`[\n{…},\n{…}\n]\n`; `[]\n` when empty).
  * `ndjson`: one record per line, each line ending with `\n`; an empty file when there are none.
  * Both are UTF-8 without a byte order mark, with `JSON.stringify`'s escaping and nothing else.
+ * `keepAt` (ndjson only): at `close()` the finished file is hard-linked there too (copied where links
+ * fail), so the same bytes serve a second reader without being encoded or written twice.
  */
 export function createJsonWriter(options: {
   dir: string;
   entity: string;
   file: string;
   format: 'json' | 'ndjson';
+  keepAt?: string | undefined;
 }): EntityWriter {
   const { entity, file, format } = options;
   const path = join(options.dir, file);
@@ -43,12 +47,24 @@ export function createJsonWriter(options: {
       state = 'closed';
       if (format === 'json') await sink.write(count === 0 ? '[]\n' : '\n]\n');
       const { bytes, sha256 } = await sink.end();
+      if (options.keepAt !== undefined) await linkOrCopy(path, options.keepAt);
       return { entity, file, format, count, bytes, sha256 };
     },
     async abort() {
       state = 'aborted';
       await sink.destroy();
       await rm(path, { force: true });
+      if (options.keepAt !== undefined) await rm(options.keepAt, { force: true });
     },
   };
+}
+
+/** A second name for `from`; a copy where the file system has no hard links (FAT, some shares). */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+    await copyFile(from, to, constants.COPYFILE_EXCL);
+  }
 }

@@ -17,6 +17,13 @@ export interface EntityWriterOptions {
   columns?: ColumnPlan;
   /** CSV only. */
   csv?: CsvOptions;
+  /**
+   * CSV and NDJSON only: leave the records also at this path as NDJSON (the bytes an `ndjson` writer
+   * would write), encoded and written once: the CSV's spool is written there and kept, an NDJSON file
+   * is hard-linked there at `close()` (copied where the file system refuses links). The path must not
+   * exist; `abort()` removes it too. A sync keeps the rows of its next incremental run this way.
+   */
+  keepNdjsonAt?: string;
 }
 
 /** What one entity file holds, for the manifest. */

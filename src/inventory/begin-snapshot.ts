@@ -21,8 +21,17 @@ export interface SnapshotHandle {
   readonly tempDir: string;
   /** The folder name it will get, e.g. `2026-11-29T153510Z` (may gain a suffix at `commit`). */
   readonly id: string;
-  /** A writer for one entity's file in `tempDir`. Every writer must be closed or aborted before `commit`. */
-  writer(entity: string, format: OutputFormat, columns?: ColumnPlan, csv?: CsvOptions): EntityWriter;
+  /**
+   * A writer for one entity's file in `tempDir`. Every writer must be closed or aborted before `commit`.
+   * `keepNdjsonAt`: see `EntityWriterOptions`.
+   */
+  writer(
+    entity: string,
+    format: OutputFormat,
+    columns?: ColumnPlan,
+    csv?: CsvOptions,
+    keepNdjsonAt?: string,
+  ): EntityWriter;
   /**
    * Writes manifest.json last, flushes every file and the folder, renames the folder to its id, flushes
    * the profile folder, then (complete runs only) replaces latest.json.
@@ -140,10 +149,17 @@ export async function beginSnapshot(options: BeginSnapshotOptions): Promise<Snap
     get id() {
       return id;
     },
-    writer(entity, format, columns, csv) {
+    writer(entity, format, columns, csv, keepNdjsonAt) {
       if (state !== 'open') throw new InternalError(`Cannot add ${entity} to a snapshot that is ${state}.`);
       if (writers.has(entity)) throw new InternalError(`The snapshot already has a ${entity} writer.`);
-      const inner = createEntityWriter({ dir: tempDir, entity, format, columns, csv });
+      const inner = createEntityWriter({
+        dir: tempDir,
+        entity,
+        format,
+        columns,
+        csv,
+        ...(keepNdjsonAt === undefined ? {} : { keepNdjsonAt }),
+      });
       const entry: { writer: EntityWriter; state: 'open' | 'closed' | 'aborted' } = {
         writer: inner,
         state: 'open',

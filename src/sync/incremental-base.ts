@@ -3,7 +3,7 @@ import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError } from '../errors.js';
-import { createEntityWriter } from '../formats/create-entity-writer.js';
+import { createEntityWriter, entityFileName } from '../formats/create-entity-writer.js';
 import type { EntityFileResult, EntityWriter } from '../formats/entity-writer.js';
 import { fsyncPath } from '../formats/fsync-path.js';
 import { type FileModes, PRIVATE_MODES } from '../inventory/file-modes.js';
@@ -12,7 +12,9 @@ import { type FileModes, PRIVATE_MODES } from '../inventory/file-modes.js';
  * The previous complete run's rows, kept as NDJSON whatever the snapshot's format (a CSV cannot be
  * read back losslessly), so an incremental run can merge changes into them. It lives beside the
  * snapshots in `<profile>/.base-<snapshot id>/` and is written like a snapshot: into a `.partial-`
- * folder first, renamed when the snapshot is committed.
+ * folder first, renamed when the snapshot is committed. CSV and NDJSON snapshot writers put their
+ * records' NDJSON there themselves (`rowsPath`: the CSV spool, or a hard link to the NDJSON file), so
+ * each record is encoded and written once; JSON snapshots are teed into a second writer (`open`).
  */
 const BASE_PREFIX = '.base-';
 
@@ -23,6 +25,11 @@ export function baseFolderName(snapshotId: string): string {
 export interface BaseWriter {
   /** An NDJSON writer for one entity (or `usage_events`) of the base being written. */
   open(name: string): EntityWriter;
+  /**
+   * Where the base keeps `name`'s rows (`<name>.ndjson` in its temporary folder): a CSV or NDJSON
+   * snapshot writer leaves its records there (`keepNdjsonAt`), so they are encoded and written once.
+   */
+  rowsPath(name: string): string;
   /** Renames the base to `.base-<snapshotId>` and returns that folder's name. */
   commit(snapshotId: string): Promise<string>;
   abort(): Promise<void>;
@@ -39,6 +46,7 @@ export async function beginBase(
   await chmod(tempDir, modes.dir);
   return {
     open: (name) => createEntityWriter({ dir: tempDir, entity: name, format: 'ndjson' }),
+    rowsPath: (name) => join(tempDir, entityFileName(name, 'ndjson')),
     commit: async (finalId) => {
       // On disk before state.json names it: a power cut must not leave state.json naming empty files.
       for (const file of await readdir(tempDir)) {
@@ -107,7 +115,10 @@ export async function removeOtherBases(profileDir: string, keep: string): Promis
   }
 }
 
-/** Writes every record to both writers; the first one's file is the one reported. */
+/**
+ * Writes every record to both writers; the first one's file is the one reported. For JSON snapshots
+ * (one array per file, not the base's NDJSON): CSV and NDJSON ones share their bytes (`rowsPath`).
+ */
 export function teeWriter(primary: EntityWriter, copy: EntityWriter): EntityWriter {
   return {
     write: async (record) => {

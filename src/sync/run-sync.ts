@@ -210,7 +210,9 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
       client,
       entities,
       openWriter: (entity, columns) =>
-        teeWriter(openSnapshot.writer(entity, options.format, columns, csv), openBase.open(entity)),
+        options.format === 'json'
+          ? teeWriter(openSnapshot.writer(entity, 'json', columns, csv), openBase.open(entity))
+          : openSnapshot.writer(entity, options.format, columns, csv, openBase.rowsPath(entity)),
       openUsageEventsWriter: () => openBase.open('usage_events'),
       incremental,
       now: serverStartedAt,

@@ -321,6 +321,63 @@ describe('writeMany', () => {
   );
 });
 
+describe('keepNdjsonAt: the records also as NDJSON, written once', () => {
+  const records = [tricky, { id: '2', status: '=x' }, { id: '3', profile: { extra: 1 } }];
+
+  it.each(['ndjson', 'csv'] as const)(
+    'a %s writer leaves exactly the bytes of an ndjson writer at the path, and its own file unchanged',
+    async (format) => {
+      const ndjson = await writeAll('ndjson', records);
+      const plain = format === 'ndjson' ? ndjson : await writeAll('csv', records);
+      const keepDir = await mkdtemp(join(tmpdir(), 'okta-writer-keep-'));
+      const outDir = await mkdtemp(join(tmpdir(), 'okta-writer-out-'));
+      try {
+        const keep = join(keepDir, 'users.ndjson');
+        const writer = createEntityWriter({ dir: outDir, entity: 'users', format, keepNdjsonAt: keep });
+        await writer.writeMany(records.slice(0, 1));
+        await writer.writeMany(records.slice(1));
+        const result = await writer.close();
+        expect(await readFile(keep)).toEqual(ndjson.bytes);
+        expect(await readdir(outDir)).toStrictEqual([result.file]);
+        const own = await readFile(join(outDir, result.file));
+        expect(own).toEqual(plain.bytes);
+        expect(result.sha256).toBe(createHash('sha256').update(own).digest('hex'));
+      } finally {
+        await rm(keepDir, { recursive: true, force: true });
+        await rm(outDir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('an ndjson file is linked, not written a second time', async () => {
+    const keep = join(dir, 'kept.ndjson');
+    const writer = createEntityWriter({ dir, entity: 'users', format: 'ndjson', keepNdjsonAt: keep });
+    await writer.write({ id: '1' });
+    const result = await writer.close();
+    expect((await stat(keep)).ino).toBe((await stat(join(dir, result.file))).ino);
+  });
+
+  it.each(['ndjson', 'csv'] as const)(
+    'abort of a %s writer removes the kept file too, also after close',
+    async (format) => {
+      for (const closeFirst of [false, true]) {
+        const keep = join(dir, 'kept.ndjson');
+        const writer = createEntityWriter({ dir, entity: 'groups', format, keepNdjsonAt: keep });
+        await writer.write({ id: 'g1' });
+        if (closeFirst) await writer.close();
+        await writer.abort();
+        expect(await readdir(dir)).toStrictEqual([]);
+      }
+    },
+  );
+
+  it('refuses it for json, whose file is not NDJSON', () => {
+    expect(() =>
+      createEntityWriter({ dir, entity: 'users', format: 'json', keepNdjsonAt: join(dir, 'k.ndjson') }),
+    ).toThrow(/cannot keep/);
+  });
+});
+
 describe('writer lifecycle', () => {
   it.each(['json', 'ndjson', 'csv'] as const)('abort removes what the %s writer wrote', async (format) => {
     const writer = createEntityWriter({ dir, entity: 'groups', format });

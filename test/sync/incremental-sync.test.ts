@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -154,6 +154,54 @@ describe('sync --incremental', () => {
     expect(incrementalRequests).toBeLessThan(fullRequests);
     expect(incrementalApps).toBeLessThan(fullApps * 0.4);
   });
+
+  it('a csv or ndjson run writes the base rows once (the ndjson file itself, the CSV spool), 0600, the same rows', async () => {
+    const syncAs = async (format: 'ndjson' | 'csv') => {
+      const { io } = quietIo();
+      const outputDir = join(root, `base-${format}`);
+      const result = await sync(
+        {
+          profile: 'default',
+          env: { OKTA_CLIENT_ORGURL: org.url, OKTA_CLIENT_TOKEN: org.token, OKTA_CONNECTOR_CONFIG_DIR: root },
+          cwd: root,
+          outputDir,
+          format,
+          incremental: true,
+          now: () => clock,
+        },
+        io,
+      );
+      return { result, baseDir: join(outputDir, 'default', `.base-${result.snapshot.id}`) };
+    };
+    const ndjson = await syncAs('ndjson');
+    const names = (await readdir(ndjson.baseDir)).sort();
+    expect(names).toEqual(
+      [...ENTITY_NAMES.map((entity) => `${entity}.ndjson`), 'usage_events.ndjson'].sort(),
+    );
+    for (const entity of ENTITY_NAMES) {
+      // One file under two names: the snapshot's own NDJSON is the base.
+      const [inSnapshot, inBase] = await Promise.all([
+        stat(join(ndjson.result.snapshot.dir, `${entity}.ndjson`)),
+        stat(join(ndjson.baseDir, `${entity}.ndjson`)),
+      ]);
+      expect(inBase.ino).toBe(inSnapshot.ino);
+    }
+    for (const format of ['csv'] as const) {
+      const other = await syncAs(format);
+      expect((await readdir(other.baseDir)).sort()).toEqual(names);
+      // No spool or stray file beside the snapshot's files.
+      expect((await readdir(other.result.snapshot.dir)).every((name) => !name.startsWith('.'))).toBe(true);
+      for (const name of names) {
+        expect((await stat(join(other.baseDir, name))).mode & 0o777).toBe(0o600);
+        const entity = name.replace(/\.ndjson$/, '');
+        expect({ format, entity, rows: await canonicalRows(other.baseDir, entity) }).toEqual({
+          format,
+          entity,
+          rows: await canonicalRows(ndjson.baseDir, entity),
+        });
+      }
+    }
+  }, 120_000);
 
   it('falls back to a full run when the entities differ from the last complete run', async () => {
     const dir = join(root, 'fallback');
