@@ -1,9 +1,9 @@
 /**
- * `npm run bench -- --incremental [--size medium,large] [--window-ms 1000] [--out file.json]`:
+ * `npm run bench -- --incremental [--size medium,large] [--window-ms 1000] [--share 50] [--out file.json]`:
  * a full sync, a scripted night of changes (issue 17's night, scaled to the org: 1 % of users
  * touched), the incremental sync that follows, and a full sync of the same moment. Reports, per
  * rate-limit bucket, requests incremental/full, and wall time incremental/full, all measured in the
- * same run against the same sample org. The sample org runs in this process (it is not measured);
+ * same run against the same sample org. `--share` is every sync's --rate-limit-share (default 50). The sample org runs in this process (it is not measured);
  * each sync is the built CLI in its own process, as a user runs it.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -41,7 +41,7 @@ export function nightFor(users) {
 const bucketCounts = (org) =>
   Object.fromEntries(Object.entries(org.counters.buckets).map(([name, bucket]) => [name, bucket.requests]));
 
-async function syncOnce({ root, org, outputDir, flags }) {
+async function syncOnce({ root, org, outputDir, flags, share }) {
   const before = bucketCounts(org);
   const started = performance.now();
   const child = startChild(
@@ -54,6 +54,8 @@ async function syncOnce({ root, org, outputDir, flags }) {
       '--format',
       'ndjson',
       '--json',
+      '--rate-limit-share',
+      String(share),
       ...flags,
     ],
     {
@@ -86,7 +88,7 @@ async function syncOnce({ root, org, outputDir, flags }) {
 
 const ratio = (a, b) => (b === 0 ? (a === 0 ? '-' : 'inf') : (a / b).toFixed(2));
 
-export async function runIncrementalBench({ root, sizes, windowMs, out }) {
+export async function runIncrementalBench({ root, sizes, windowMs, share = 50, out }) {
   const { startSampleOrg } = await import(pathToFileURL(join(root, 'dist', 'demo', 'index.js')).href);
   const report = [];
   for (const size of sizes) {
@@ -98,6 +100,7 @@ export async function runIncrementalBench({ root, sizes, windowMs, out }) {
         org,
         outputDir: join(work, 'incremental'),
         flags: ['--incremental'],
+        share,
       });
       if (first.result.mode !== 'full') throw new Error('the first run was not full');
       const users = first.result.entities.find((entry) => entry.entity === 'users')?.count ?? 0;
@@ -107,10 +110,11 @@ export async function runIncrementalBench({ root, sizes, windowMs, out }) {
         org,
         outputDir: join(work, 'incremental'),
         flags: ['--incremental'],
+        share,
       });
       if (incremental.result.mode !== 'incremental')
         throw new Error(`the second run was not incremental: ${incremental.result.fullReason}`);
-      const full = await syncOnce({ root, org, outputDir: join(work, 'full'), flags: ['--full'] });
+      const full = await syncOnce({ root, org, outputDir: join(work, 'full'), flags: ['--full'], share });
       // The same counts in every entity (the e2e tests compare value for value, on a frozen clock).
       // Not app_usage: the org's clock runs here, and between the two runs sign-ins at the edge of the
       // 90-day window drop out of it.
@@ -144,6 +148,7 @@ export async function runIncrementalBench({ root, sizes, windowMs, out }) {
         size,
         users,
         windowMs,
+        share,
         usersTouched: touched,
         touchedShare: `${((100 * touched) / users).toFixed(2)} %`,
         signIns: night.signInEvents,
@@ -156,7 +161,7 @@ export async function runIncrementalBench({ root, sizes, windowMs, out }) {
       };
       report.push(entry);
       process.stdout.write(
-        `\n${size}: ${users} users, ${touched} touched (${entry.touchedShare}), ${night.signInEvents} sign-ins; window ${windowMs} ms\n`,
+        `\n${size}: ${users} users, ${touched} touched (${entry.touchedShare}), ${night.signInEvents} sign-ins; window ${windowMs} ms, share ${share} %\n`,
       );
       process.stdout.write('| bucket | full | incremental | incremental/full |\n|---|---:|---:|---:|\n');
       for (const row of rows)

@@ -27,7 +27,7 @@
  *
  * `--incremental`: per `--size` (default medium,large), a full sync, a scripted night of changes (1 %
  * of users touched), the incremental sync after it and a full sync of the same moment, in a 1 s window
- * unless --window-ms; per bucket requests incremental/full and wall incremental/full (bench/incremental.js).
+ * unless --window-ms, every sync at --share percent of each bucket (default 50); per bucket requests incremental/full and wall incremental/full (bench/incremental.js).
  *
  * `--cli-startup`: `--help`, `--version` and some command helps of the built CLI against `node -e 0`,
  * `--runs` rounds (default 9), the median of each and its ratio to `node -e 0` (bench/cli-startup.js).
@@ -84,6 +84,7 @@ function parseOptions(argv) {
       size: { type: 'string' },
       format: { type: 'string' },
       'window-ms': { type: 'string' },
+      share: { type: 'string' },
       baselines: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'timeout-min': { type: 'string' },
@@ -147,7 +148,15 @@ function parseOptions(argv) {
     cliStartup: values['cli-startup'],
     runs: Number(values.runs ?? 9),
     incrementalWindowMs: Number(values['window-ms'] ?? 1000),
+    incrementalShare: Number(values.share ?? 50),
   };
+  if (
+    !Number.isInteger(options.incrementalShare) ||
+    options.incrementalShare < 1 ||
+    options.incrementalShare > 100
+  ) {
+    throw new Error('--share takes a whole percentage, 1 to 100');
+  }
   if (options.diffSnapshots.length !== 0 && options.diffSnapshots.length !== 2) {
     throw new Error('--diff-snapshots takes two snapshot folders: <from dir>,<to dir>');
   }
@@ -693,6 +702,7 @@ async function main() {
       root: options.root,
       sizes: options.sizes,
       windowMs: options.incrementalWindowMs,
+      share: options.incrementalShare,
       out: options.out,
     });
     return;

@@ -153,12 +153,18 @@ export function listDeprovisionedUsers(
  * Users of every status changed after `since`. Search reads an eventually consistent index:
  * callers overlap the window. https://developer.okta.com/docs/reference/user-query/
  */
-export function searchUsersUpdatedSince(
+/**
+ * Users whose `lastUpdated` is after `since`, every status included. `filter`, not `search`: Okta's
+ * `search` results "are sourced from an eventually consistent datasource", while `filter` "filters
+ * against the most up-to-date data".
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/listUsers
+ */
+export function listUsersUpdatedSince(
   client: OktaClient,
   since: string,
   options: Labelled = {},
 ): AsyncGenerator<OktaUser[]> {
-  return listUsers(client, { ...labelOf(options), searchParams: { search: `lastUpdated gt "${since}"` } });
+  return listUsers(client, { ...labelOf(options), searchParams: { filter: `lastUpdated gt "${since}"` } });
 }
 
 export async function getUserProfileSchema(

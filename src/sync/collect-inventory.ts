@@ -30,11 +30,11 @@ import {
   listRoleAssigneeUserIds,
   listUserRoles,
   listUsers,
+  listUsersUpdatedSince,
   type OktaAppWithAppUser,
   type OktaLogEvent,
   type OktaRoleAssignment,
   pollLogEvents,
-  searchUsersUpdatedSince,
   USAGE_AND_CHANGE_FILTER,
 } from '../okta/resources.js';
 import { AppUsageAggregator, signInOf } from './app-usage.js';
@@ -442,7 +442,7 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
   let changedUsers: Map<string, Row> | undefined = incremental ? new Map() : undefined;
   if (incremental && wanted('app_users')) {
     changedUsers = new Map();
-    for await (const users of searchUsersUpdatedSince(client, incremental.changedSince, label('users'))) {
+    for await (const users of listUsersUpdatedSince(client, incremental.changedSince, label('users'))) {
       for (const user of users)
         if (changedUsers && changedUsers.size <= MAX_CHANGED_USERS) changedUsers.set(user.id, userRow(user));
       if (changedUsers.size > MAX_CHANGED_USERS) changedUsers = undefined;
