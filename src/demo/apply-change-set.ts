@@ -159,6 +159,7 @@ export function applyChangeSet(
   const random = createRandom(hash(store.seed, 0x4d55, store.mutations, options.seed ?? 0));
   store.mutations++;
   const now = store.now();
+  store.users.beginChangeSet(now);
   const summary: ChangeSetSummary = {
     at: new Date(now).toISOString(),
     addedUsers: [],

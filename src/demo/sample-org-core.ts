@@ -66,6 +66,14 @@ export interface SampleOrgDataOptions {
    * starts with the previous page's last record again. @default false
    */
   repeatRecords?: boolean;
+  /**
+   * How long (on the org's clock, ms) the users' `search` index shows users as they were before a
+   * change set: Okta's `search` "results are sourced from an eventually consistent datasource and may
+   * not reflect the latest information", while `filter` reads "the most up-to-date data"
+   * (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/listUsers).
+   * On a frozen clock the lag never ends. 0 makes search as current as filter. @default 60000
+   */
+  userSearchLagMs?: number;
 }
 
 /**
@@ -84,6 +92,7 @@ export class SampleOrgCore {
   readonly userTypeId: string;
   readonly roleAssigneesIncludeGroupHolders: boolean;
   readonly repeatRecords: boolean;
+  readonly userSearchLagMs: number;
   /** Number of change sets applied. */
   mutations = 0;
   private readonly invalidators: (() => void)[] = [];
@@ -100,6 +109,7 @@ export class SampleOrgCore {
     this.pipeline = options.pipeline ?? 'idx';
     this.roleAssigneesIncludeGroupHolders = options.roleAssigneesIncludeGroupHolders ?? false;
     this.repeatRecords = options.repeatRecords ?? false;
+    this.userSearchLagMs = options.userSearchLagMs ?? 60_000;
     this.orgId = `${IdPrefix.org}${opaqueId(seed, Salt.Org, 0, 17)}`;
     this.userTypeId = `${IdPrefix.userType}${opaqueId(seed, Salt.Org, 1, 17)}`;
   }

@@ -279,8 +279,20 @@ export class SampleOrgRoutes {
     const after = query.get('after');
     const start = after ? store.users.ids.indexAfter(after, store.users.count) : 0;
     // Okta quirk: a plain list omits DEPROVISIONED users; filter and search include every status.
+    // `search` is eventually consistent: it matches users as they were before recent changes.
+    const searching = (query.get('search') ?? '').trim() !== '';
+    const now = store.now();
+    const readerOf = (user: number) =>
+      searching
+        ? store.users.searchReader(user, now)
+        : store.users.deleted.has(user)
+          ? undefined
+          : store.users.reader(user);
     const accept = predicate
-      ? (user: number) => !store.users.deleted.has(user) && predicate(store.users.reader(user))
+      ? (user: number) => {
+          const read = readerOf(user);
+          return read !== undefined && predicate(read);
+        }
       : (user: number) => !store.users.deleted.has(user) && store.users.status(user) !== 'DEPROVISIONED';
     return page(
       store,

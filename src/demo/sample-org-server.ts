@@ -48,6 +48,8 @@ export interface SampleOrgOptions {
   roleAssigneesIncludeGroupHolders?: boolean;
   /** See SampleOrgDataOptions.repeatRecords. @default false */
   repeatRecords?: boolean;
+  /** See SampleOrgDataOptions.userSearchLagMs. @default 60000 */
+  userSearchLagMs?: number;
   /** @default '127.0.0.1' */
   host?: string;
   /** 0 picks a free port. @default 0 */
@@ -109,6 +111,7 @@ export async function startSampleOrg(options: SampleOrgOptions = {}): Promise<Sa
     pipeline: options.pipeline ?? 'idx',
     roleAssigneesIncludeGroupHolders: options.roleAssigneesIncludeGroupHolders ?? false,
     repeatRecords: options.repeatRecords ?? false,
+    ...(options.userSearchLagMs !== undefined && { userSearchLagMs: options.userSearchLagMs }),
   });
   const { store } = data;
   const routes = new SampleOrgRoutes(store, data.log);

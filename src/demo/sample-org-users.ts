@@ -235,6 +235,50 @@ export class SampleUsers {
     };
   }
 
+  /** The users as Okta's `search` index still shows them: the state before the latest change sets. */
+  #searchView:
+    | { until: number; count: number; overrides: Map<number, UserOverride>; deleted: Set<number> }
+    | undefined;
+
+  /**
+   * Called by `mutate()` before it changes anything: for `userSearchLagMs` from now, `search` shows
+   * the users as they are now (a change set within the lag of an earlier one keeps the earlier view).
+   */
+  beginChangeSet(now: number): void {
+    const lag = this.core.userSearchLagMs;
+    if (lag <= 0) return;
+    if (this.#searchView && now < this.#searchView.until) {
+      this.#searchView.until = now + lag;
+      return;
+    }
+    this.#searchView = {
+      until: now + lag,
+      count: this.count,
+      overrides: new Map(this.overrides),
+      deleted: new Set(this.deleted),
+    };
+  }
+
+  /**
+   * Reads a user as the eventually consistent `search` sees them at `now`, or undefined for a user not
+   * in its index (created within the lag, or deleted before it).
+   */
+  searchReader(user: number, now: number): ((path: string) => unknown) | undefined {
+    const view = this.#searchView;
+    if (!view || now >= view.until) return this.deleted.has(user) ? undefined : this.reader(user);
+    if (user >= view.count || view.deleted.has(user)) return undefined;
+    const before = view.overrides.get(user);
+    const current = this.overrides.get(user);
+    if (before === current && !this.deleted.has(user)) return this.reader(user);
+    // The user as the index last saw them: built with the earlier override in place.
+    if (before) this.overrides.set(user, before);
+    else this.overrides.delete(user);
+    const stale = this.build(user);
+    if (current) this.overrides.set(user, current);
+    else this.overrides.delete(user);
+    return (path) => readPath(stale, path);
+  }
+
   /** Used by `mutate()`. */
   override(user: number, change: UserOverride): void {
     const previous = this.overrides.get(user) ?? {};

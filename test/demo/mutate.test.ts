@@ -61,9 +61,9 @@ describe('mutate()', () => {
     expect(make()).toEqual(make());
   });
 
-  it('new and changed users are found by a lastUpdated search from just before the change', async () => {
+  it('new and changed users are found by a lastUpdated filter from just before the change', async () => {
     const since = new Date(clock.now() - 1_000).toISOString();
-    const { records } = await walk<SampleUser>(org, `/api/v1/users?search=${q(`lastUpdated gt "${since}"`)}`);
+    const { records } = await walk<SampleUser>(org, `/api/v1/users?filter=${q(`lastUpdated gt "${since}"`)}`);
     const expected = new Set([
       ...change.addedUsers,
       ...change.updatedUsers,
@@ -74,6 +74,27 @@ describe('mutate()', () => {
     expect(records.every((user) => user.lastUpdated === change.at)).toBe(true);
     const added = records.filter((user) => change.addedUsers.includes(user.id));
     expect(added.every((user) => user.created === change.at && user.status === 'ACTIVE')).toBe(true);
+  });
+
+  it('search is eventually consistent: the same lastUpdated search misses them for a minute of the org clock', async () => {
+    const since = new Date(clock.now() - 1_000).toISOString();
+    const path = `/api/v1/users?search=${q(`lastUpdated gt "${since}"`)}`;
+    expect((await walk<SampleUser>(org, path)).records).toEqual([]);
+    // A deleted user is still in the stale index, under their earlier state.
+    const deleted = change.deletedUsers[0] as string;
+    const byId = await walk<SampleUser>(org, `/api/v1/users?search=${q(`id eq "${deleted}"`)}`);
+    expect(byId.records.map((user) => user.id)).toEqual([deleted]);
+    clock.advance(60_000);
+    const caughtUp = await walk<SampleUser>(org, path);
+    expect(caughtUp.records.length).toBe(
+      change.addedUsers.length +
+        change.updatedUsers.length +
+        change.deprovisionedUsers.length +
+        change.reactivatedUsers.length,
+    );
+    expect((await walk<SampleUser>(org, `/api/v1/users?search=${q(`id eq "${deleted}"`)}`)).records).toEqual(
+      [],
+    );
   });
 
   it('deprovisioned users leave the plain list and every app; the deleted user is gone everywhere', async () => {
