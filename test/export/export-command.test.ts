@@ -321,12 +321,18 @@ describe('export command', () => {
     expect(jsonRows(apps.stdout).map((row) => row.id)).toStrictEqual(['a9']);
     expect(apps.result.snapshot.id).toBe(appsOnly.id);
     expect(apps.result.warnings).toStrictEqual([]);
+    expect(apps.result.borrowed).toStrictEqual({});
     // Users are not in it: they come from the newest complete snapshot that has them, and export says so.
     const users = await runExport({ outputDir, view: 'users', format: 'json' });
     expect(jsonRows(users.stdout).map((row) => row.id)).toStrictEqual(['u1', 'u2', 'u3']);
     expect(users.result.warnings).toStrictEqual([
       `Snapshot ${appsOnly.id} (latest) is a run of apps only: users comes from ${full.id}, the newest complete snapshot that has it.`,
     ]);
+    // The summary names the snapshot the rows really came from, not only latest.
+    expect(users.result.borrowed).toStrictEqual({ users: full.id });
+    expect(users.stderr).toContain(
+      `Exported 3 users rows of snapshot ${appsOnly.id} (users from ${full.id}).`,
+    );
     // A joined view takes each entity where it is, and names every borrowed one once.
     const licences = await runExport({ outputDir, view: 'licence-usage', format: 'json' });
     // (a1 and a2 come with the earlier assignments: the fresh apps file does not know them.)
@@ -334,6 +340,8 @@ describe('export command', () => {
     expect(
       licences.result.warnings.map((warning) => warning.split(':')[1]?.trim().split(' ')[0]),
     ).toStrictEqual(['users', 'app_users', 'app_usage']);
+    expect(Object.keys(licences.result.borrowed)).toStrictEqual(['users', 'app_users', 'app_usage']);
+    expect(new Set(Object.values(licences.result.borrowed))).toStrictEqual(new Set([full.id]));
     // Named by id, the narrowed snapshot is itself only: the missing entity is exit 3, saying why.
     const error = await runExport({ outputDir, view: 'users', snapshot: appsOnly.id }).catch((e) => e);
     expect(error).toBeInstanceOf(ConfigError);

@@ -42,6 +42,11 @@ export interface ExportResult {
   format: ExportFormat;
   by: 'app' | 'user' | null;
   snapshot: { id: string; dir: string; status: 'complete' | 'partial'; startedAt: string };
+  /**
+   * Entities read from an older snapshot than `snapshot`, each with that snapshot's id: after a
+   * narrowed run (`sync --only apps`) latest lacks them (see openSnapshot).
+   */
+  borrowed: Record<string, string>;
   /** The file written, or `-` for stdout. */
   output: string;
   /** Rows read from the view, before `--where`. */
@@ -129,7 +134,7 @@ export async function exportSnapshot(raw: ExportOptions, io: Io): Promise<Export
         cwd: options.cwd,
         flags: { outputDir: options.outputDir },
       });
-  const snapshot = await openSnapshot({
+  const opened = await openSnapshot({
     snapshot: options.snapshot,
     outputDir,
     profile: options.profile,
@@ -138,6 +143,14 @@ export async function exportSnapshot(raw: ExportOptions, io: Io): Promise<Export
     warn,
     signal: options.signal,
   });
+  const borrowed: Record<string, string> = {};
+  const snapshot: OpenedSnapshot = {
+    ...opened,
+    onBorrow: (entity, from) => {
+      borrowed[entity] = from;
+      opened.onBorrow?.(entity, from);
+    },
+  };
   const view = selectView(viewName, { snapshot, activeDays, by, warn });
   // JSON rows of a raw entity are written whole unless --fields picks columns.
   const wholeRows = !fields && !view.fixedColumns && format !== 'csv' && format !== 'html';
@@ -186,7 +199,7 @@ export async function exportSnapshot(raw: ExportOptions, io: Io): Promise<Export
   }
 
   io.logger.info(
-    `Exported ${counts.written.toLocaleString('en-US')} ${viewName}${isLicence && by === 'user' ? ' (by user)' : ''} rows of snapshot ${snapshot.id}${toStdout ? '' : ` to ${outputPath}`}${counts.stoppedEarly ? ' (the reader stopped early)' : ''}.`,
+    `Exported ${counts.written.toLocaleString('en-US')} ${viewName}${isLicence && by === 'user' ? ' (by user)' : ''} rows of snapshot ${snapshot.id}${borrowedNote(borrowed)}${toStdout ? '' : ` to ${outputPath}`}${counts.stoppedEarly ? ' (the reader stopped early)' : ''}.`,
   );
   return {
     view: viewName,
@@ -198,6 +211,7 @@ export async function exportSnapshot(raw: ExportOptions, io: Io): Promise<Export
       status: snapshot.manifest.status,
       startedAt: snapshot.manifest.startedAt,
     },
+    borrowed,
     output: outputPath,
     rowsRead: counts.read,
     rows: counts.written,
@@ -281,6 +295,12 @@ async function pump(
     written++;
   }
   return { read, written, stoppedEarly: run.sink.closed };
+}
+
+/** ` (users from 2026-11-30T020000Z)`: where the rows of a narrowed latest really came from. */
+function borrowedNote(borrowed: Record<string, string>): string {
+  const parts = Object.entries(borrowed).map(([entity, id]) => `${entity} from ${id}`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
 function interrupted(): InterruptedError {
