@@ -66,13 +66,20 @@ export function longName(flags: string): string {
  * false or true goes without saying). A help line ending in parentheses takes the default inside.
  */
 export function helpLine(spec: OptionSpec): string {
-  const shown =
-    spec.defaultHelp ??
-    (spec.default === undefined || typeof spec.default === 'boolean' ? undefined : String(spec.default));
+  const shown = shownDefault(spec);
   if (shown === undefined) return spec.help;
   return spec.help.endsWith(')')
     ? `${spec.help.slice(0, -1)}; default: ${shown})`
     : `${spec.help} (default: ${shown})`;
+}
+
+/**
+ * The default as `--help` and the docs say it: {@link OptionSpec.defaultHelp}, else the plain value;
+ * undefined for a flag's false or true, and for an option without a default.
+ */
+export function shownDefault(spec: OptionSpec): string | undefined {
+  if (spec.defaultHelp !== undefined) return spec.defaultHelp;
+  return spec.default === undefined || typeof spec.default === 'boolean' ? undefined : String(spec.default);
 }
 
 /** Any string (`--where`, `--proxy`: checked by the command that knows their grammar). */

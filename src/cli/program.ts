@@ -10,6 +10,7 @@ import { usageErrorOf } from './commander-usage-error.js';
 import { addConfigureCommand } from './configure-command.js';
 import { addDiffCommand } from './diff-command.js';
 import { addExportCommand } from './export-command.js';
+import { GLOBAL_OPTIONS } from './global-options.js';
 import { TOP_LEVEL_HELP } from './help-text.js';
 import { addScheduleCommand } from './schedule-command.js';
 import { addSyncCommand } from './sync-command.js';
@@ -34,11 +35,11 @@ function buildProgram(wiring: Wiring): Command {
     .usage('<command> [options]')
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
-    .option('--profile <name>', 'config profile to use', 'default')
-    .option('--json', 'print one JSON document on stdout')
-    .addOption(new Option('-q, --quiet', 'only warnings and errors on stderr'))
-    .addOption(new Option('--verbose', 'log each Okta request on stderr').conflicts('quiet'))
-    .option('--no-color', 'no colours (also: NO_COLOR, no terminal)')
+    .addOption(new Option(GLOBAL_OPTIONS.profile.flags, GLOBAL_OPTIONS.profile.help).default('default'))
+    .addOption(new Option(GLOBAL_OPTIONS.json.flags, GLOBAL_OPTIONS.json.help))
+    .addOption(new Option(GLOBAL_OPTIONS.quiet.flags, GLOBAL_OPTIONS.quiet.help))
+    .addOption(new Option(GLOBAL_OPTIONS.verbose.flags, GLOBAL_OPTIONS.verbose.help).conflicts('quiet'))
+    .addOption(new Option(GLOBAL_OPTIONS.color.flags, GLOBAL_OPTIONS.color.help))
     .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       writeOut: (text) => context.stdout.write(redact(text)),
