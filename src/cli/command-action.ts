@@ -1,4 +1,4 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { ExitCode, type ExitCodeValue, UsageError } from '../errors.js';
 import type { Env, InputStream, Io, OutputStream } from '../ui/io.js';
 
@@ -104,9 +104,4 @@ export function action<O>(
     } else output.human();
     state.exitCode = output.exitCode ?? ExitCode.Success;
   };
-}
-
-/** A hidden `--token <value>`, only to answer that mistake with the right way (the value is never printed). */
-export function tokenArgument(): Option {
-  return new Option('--token <token>').hideHelp();
 }

@@ -45,12 +45,12 @@ type SchemaOf<Spec extends OptionSpec> = ReturnType<Spec['schema']>;
 
 /** What commander hands the command: the raw strings and booleans, keyed as the table is. */
 export type RawOptionsOf<Table extends OptionTable> = {
-  [Key in keyof Table]?: z.input<SchemaOf<Table[Key]>> | undefined;
+  -readonly [Key in keyof Table]?: z.input<SchemaOf<Table[Key]>> | undefined;
 };
 
 /** The checked options a command runs with: defaults applied, values converted. */
 export type OptionsOf<Table extends OptionTable> = {
-  [Key in keyof Table]: Table[Key] extends { default: unknown }
+  -readonly [Key in keyof Table]: Table[Key] extends { default: unknown }
     ? z.output<SchemaOf<Table[Key]>>
     : z.output<SchemaOf<Table[Key]>> | undefined;
 };

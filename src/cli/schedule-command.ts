@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import type { ScheduleFlags } from '../commands/schedule/index.js';
+import {
+  SCHEDULE_ENTRY_OPTIONS,
+  SCHEDULE_PRINT_OPTIONS,
+  type SchedulePrintFlags,
+} from '../commands/schedule/options.js';
+import { addOptions } from './add-options.js';
 import { action, type Wiring } from './command-action.js';
 import { examples } from './help-text.js';
 
@@ -23,7 +28,7 @@ export function addScheduleCommand(program: Command, wiring: Wiring): void {
       ]),
     );
   const scheduleAction = (name: 'scheduleInstall' | 'schedulePrint' | 'scheduleShow' | 'scheduleRemove') =>
-    action<ScheduleFlags>(wiring, async (options, io) => {
+    action<SchedulePrintFlags>(wiring, async (options, io) => {
       const schedule = await import('../commands/schedule/index.js');
       const result = await schedule[name](
         { ...options, env: wiring.context.env, cwd: wiring.context.cwd },
@@ -31,27 +36,11 @@ export function addScheduleCommand(program: Command, wiring: Wiring): void {
       );
       return { json: result, human: () => schedule.renderScheduleResult(result, io) };
     });
-  const entryOptions = (command: Command) =>
-    command
-      .option(
-        '--at <when>',
-        "hourly, daily, weekly or a 5-field cron expression (default: the profile's schedule)",
-      )
-      .option('--full', 'run sync in full every time (default: --incremental)')
-      .option(
-        '--log-file <path>',
-        'log file of the scheduled runs (default: <output-dir>/<profile>/sync.log)',
-      )
-      .option(
-        '--keep <n>',
-        'pass --keep <n> to sync: keep the newest n snapshots (default: 14; "all": every one)',
-      )
-      .option('--node-path <path>', 'Node binary the job runs (default: the one running this)')
-      .option('--cli-path <path>', 'okta-connector script the job runs (default: this installation)');
-  entryOptions(
+  addOptions(
     scheduleCommand
       .command('install')
       .summary("Add the profile's sync to cron or Task Scheduler (replacing its previous entry)"),
+    SCHEDULE_ENTRY_OPTIONS,
   )
     .addHelpText(
       'after',
@@ -72,12 +61,12 @@ export function addScheduleCommand(program: Command, wiring: Wiring): void {
     .summary("Remove the profile's entry (nothing installed is not an error)")
     .addHelpText('after', examples(['okta-connector schedule remove --profile sandbox']))
     .action(scheduleAction('scheduleRemove'));
-  entryOptions(
+  addOptions(
     scheduleCommand
       .command('print')
       .summary('Print the crontab lines or the schtasks command without installing anything'),
+    SCHEDULE_PRINT_OPTIONS,
   )
-    .option('--platform <os>', 'linux, darwin or win32 (default: this machine)')
     .addHelpText(
       'after',
       examples([

@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GLOBAL_OPTIONS } from '../../src/cli/global-options.js';
 import { defineOptions, flag, type OptionTable, text } from '../../src/cli/option-table.js';
+import { CONFIGURE_OPTIONS } from '../../src/commands/configure/options.js';
 import { DIFF_OPTIONS } from '../../src/commands/diff/options.js';
 import { EXPORT_OPTIONS } from '../../src/commands/export/options.js';
+import { SCHEDULE_ENTRY_OPTIONS, SCHEDULE_PRINT_OPTIONS } from '../../src/commands/schedule/options.js';
 import { SYNC_OPTIONS } from '../../src/commands/sync/options.js';
+import { TEST_CONNECTION_OPTIONS } from '../../src/commands/test-connection/options.js';
 import { docsDrift, docsOptionRows } from './docs-option-table.js';
 
 /**
@@ -16,6 +19,10 @@ const PAGES: Array<[page: string, table: OptionTable]> = [
   ['docs/sync.md', SYNC_OPTIONS],
   ['docs/export.md', EXPORT_OPTIONS],
   ['docs/diff.md', DIFF_OPTIONS],
+  ['docs/configure.md', CONFIGURE_OPTIONS],
+  ['docs/test-connection.md', TEST_CONNECTION_OPTIONS],
+  // One table for install and print: print's options are install's and --platform.
+  ['docs/scheduling.md', SCHEDULE_PRINT_OPTIONS],
 ];
 
 describe.each(PAGES)('%s', (page, table) => {
@@ -23,6 +30,12 @@ describe.each(PAGES)('%s', (page, table) => {
     const markdown = readFileSync(new URL(`../../${page}`, import.meta.url), 'utf8');
     expect(docsDrift(markdown, table, GLOBAL_OPTIONS)).toEqual([]);
   });
+});
+
+it("schedule print takes install's options and --platform, so scheduling.md's one table is both", () => {
+  const { platform, ...entry } = SCHEDULE_PRINT_OPTIONS;
+  expect(platform.flags).toBe('--platform <os>');
+  expect(entry).toEqual(SCHEDULE_ENTRY_OPTIONS);
 });
 
 describe('docsDrift', () => {

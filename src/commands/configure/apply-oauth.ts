@@ -9,22 +9,13 @@ import type { Profile } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import { generateSigningKey, parseSigningKey } from '../../okta/signing-key.js';
 import type { Env } from '../../ui/io.js';
+import type { ConfigureFlags } from './options.js';
 
 /** The OAuth settings of a profile, as the scripted flags give them (the wizard's answers take this shape too). */
-export interface OAuthSettings {
-  /** OAuth: the API Services app's client id. */
-  clientId?: string | undefined;
-  /** OAuth: a PEM or JWK file of the private key (read, checked, stored in the 0600 profile). */
-  privateKeyFile?: string | undefined;
-  /** OAuth: the `kid` of the key, as the Admin Console shows it. */
-  keyId?: string | undefined;
-  /** OAuth: scopes to ask for, comma or space separated. */
-  scopes?: string | undefined;
-  /** OAuth: create a key pair, store the private key, print the public JWK. */
-  generateKey?: boolean | undefined;
-  /** OAuth: send DPoP proofs from the first token request. */
-  dpop?: boolean | undefined;
-}
+export type OAuthSettings = Pick<
+  ConfigureFlags,
+  'clientId' | 'privateKeyFile' | 'keyId' | 'scopes' | 'generateKey' | 'dpop'
+>;
 
 /** The public half of a key made by `--generate-key`, to paste into the Admin Console. */
 export interface ConfigureGeneratedKey {

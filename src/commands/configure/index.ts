@@ -1,3 +1,4 @@
+import { parseOptions } from '../../cli/parse-options.js';
 import { parseAuthMode } from '../../config/credentials.js';
 import type { Profile } from '../../config/schema.js';
 import { ConfigStore, loadConfigWriter } from '../../config/store.js';
@@ -5,10 +6,11 @@ import { UsageError } from '../../errors.js';
 import type { OktaClientOptions } from '../../okta/client.js';
 import { type OrgUrl, parseOrgUrl } from '../../okta/org-url.js';
 import type { Env, Io } from '../../ui/io.js';
-import { applyOAuth, type ConfigureGeneratedKey, type OAuthSettings } from './apply-oauth.js';
+import { applyOAuth, type ConfigureGeneratedKey } from './apply-oauth.js';
 import type { DeleteProfileOptions } from './delete-profile.js';
 import { lookUpNetwork, lookUpOrganization } from './look-up-organization.js';
 import { refuseMixedModes, runProfileMode } from './modes.js';
+import { CONFIGURE_OPTIONS, type ConfigureFlags } from './options.js';
 import { viewOf } from './profile-view.js';
 import { askForSettings } from './prompts.js';
 import type { ConfigureResult } from './result.js';
@@ -17,35 +19,13 @@ import { NONE, parseSettingFlags, settingFlagsOf } from './setting-flags.js';
 export { renderConfigureResult } from './render.js';
 export type { ConfigureGeneratedKey, ConfigureResult, OrganizationLookup, ProfileView } from './result.js';
 
-export interface ConfigureOptions extends OAuthSettings {
+/** What configure runs with: the flags of its table (./options.ts), and what the program gives it. */
+export interface ConfigureOptions extends ConfigureFlags {
   /** Profile to create, update, show or delete. */
   profile: string;
   env: Env;
   /** Relative `--output-dir` values resolve against it. */
   cwd: string;
-  /** `--domain`: a host or URL, normalised by parseOrgUrl. */
-  domain?: string | undefined;
-  /** `--token-stdin`: read the token from stdin (a hidden prompt on a terminal). */
-  tokenStdin?: boolean | undefined;
-  /** `--auth token|oauth`: an API token (default) or an OAuth 2.0 service app. */
-  auth?: string | undefined;
-  /** `--proxy`: a proxy URL to store, or `none` to remove it. */
-  proxy?: string | undefined;
-  /** `--ca-file`: a PEM file of extra CAs to store (its absolute path), or `none` to remove it. */
-  caFile?: string | undefined;
-  /**
-   * `--trust-host`: record the domain's host as confirmed, so sync sends the token there although
-   * it does not answer /.well-known/okta-organization like an Okta org.
-   */
-  trustHost?: boolean | undefined;
-  outputDir?: string | undefined;
-  format?: string | undefined;
-  schedule?: string | undefined;
-  show?: boolean | undefined;
-  list?: boolean | undefined;
-  delete?: boolean | undefined;
-  /** `--yes`: `--delete` without asking. */
-  yes?: boolean | undefined;
   /** `--delete` removes the profile's scheduled sync: the OS and the runner of crontab/schtasks. */
   scheduler?: Pick<DeleteProfileOptions, 'platform' | 'run'>;
   /** For the custom-domain lookup. */
@@ -63,7 +43,8 @@ export function domainForStorage(orgUrl: OrgUrl): string {
  * `okta-connector configure`: creates or updates a profile (interactively on a terminal, or from
  * flags), or shows, lists or deletes profiles. The token is read only from stdin or a hidden prompt.
  */
-export async function configure(options: ConfigureOptions, io: Io): Promise<ConfigureResult> {
+export async function configure(raw: ConfigureOptions, io: Io): Promise<ConfigureResult> {
+  const options = { ...raw, ...parseOptions(CONFIGURE_OPTIONS, raw, 'configure') };
   await loadConfigWriter();
   const store = new ConfigStore(options.env);
   const name = options.profile;

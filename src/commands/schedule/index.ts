@@ -1,3 +1,4 @@
+import { parseOptions } from '../../cli/parse-options.js';
 import { scheduleToCron } from '../../config/schedule.js';
 import { UsageError } from '../../errors.js';
 import type { ProcessInfo } from '../../schedule/cron-daemon-status.js';
@@ -25,18 +26,22 @@ import {
 import type { Env, Io } from '../../ui/io.js';
 import { jobProfileExists, refuseMissingProfile } from './job-profile.js';
 import { lastLine } from './last-log-line.js';
-import { type JobFlags, loadProfile, planJob } from './plan-job.js';
+import {
+  type JobFlags,
+  SCHEDULE_ENTRY_OPTIONS,
+  SCHEDULE_PLATFORMS,
+  SCHEDULE_PRINT_OPTIONS,
+} from './options.js';
+import { loadProfile, planJob } from './plan-job.js';
 import type { ScheduleResult } from './result.js';
 import { jobFromArgv, type ScheduledJob, schedulerOf } from './scheduled-job.js';
 import { schedulerStatus, schedulerStoppedWarning } from './scheduler-status.js';
 
+export { SCHEDULE_PLATFORMS } from './options.js';
 export { defaultCliPath } from './plan-job.js';
 export { formatNextRun, renderScheduleResult } from './render.js';
 export type { ScheduleResult } from './result.js';
 export type { ScheduledJob, Scheduler } from './scheduled-job.js';
-
-/** Operating systems `schedule print --platform` writes for. */
-export const SCHEDULE_PLATFORMS = ['linux', 'darwin', 'win32'] as const;
 
 export interface ScheduleOptions {
   profile: string;
@@ -56,12 +61,6 @@ export interface ScheduleOptions {
 /** `schedule install` and `schedule print`: the common options and the flags that shape the job. */
 export interface ScheduleEntryOptions extends ScheduleOptions, JobFlags {}
 
-/** The flags of the schedule subcommands, as commander hands them over. */
-export type ScheduleFlags = Pick<
-  ScheduleEntryOptions,
-  'at' | 'full' | 'logFile' | 'keep' | 'nodePath' | 'cliPath' | 'platform'
->;
-
 function targetPlatform(options: ScheduleOptions): string {
   const platform = options.platform ?? process.platform;
   if (options.platform !== undefined && !(SCHEDULE_PLATFORMS as readonly string[]).includes(platform)) {
@@ -78,7 +77,8 @@ function warnAll(io: Io, warnings: string[]): void {
  * `schedule install`: adds (or replaces) the one entry of a profile: a line in the user's crontab,
  * or a Task Scheduler task on Windows, running `sync --quiet --log-file … --incremental`.
  */
-export async function scheduleInstall(options: ScheduleEntryOptions, io: Io): Promise<ScheduleResult> {
+export async function scheduleInstall(raw: ScheduleEntryOptions, io: Io): Promise<ScheduleResult> {
+  const options = { ...raw, ...parseOptions(SCHEDULE_ENTRY_OPTIONS, raw, 'schedule install') };
   const platform = options.platform ?? process.platform;
   const run = options.run ?? runCommand;
   refuseMissingProfile(options);
@@ -112,7 +112,8 @@ export async function scheduleInstall(options: ScheduleEntryOptions, io: Io): Pr
 }
 
 /** `schedule print`: the crontab lines or the schtasks command, without installing anything. */
-export async function schedulePrint(options: ScheduleEntryOptions, io: Io): Promise<ScheduleResult> {
+export async function schedulePrint(raw: ScheduleEntryOptions, io: Io): Promise<ScheduleResult> {
+  const options = { ...raw, ...parseOptions(SCHEDULE_PRINT_OPTIONS, raw, 'schedule print') };
   const platform = targetPlatform(options);
   const { job, warnings } = planJob(options, platform);
   warnAll(io, warnings);

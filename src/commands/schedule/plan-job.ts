@@ -12,23 +12,8 @@ import { nextRun } from '../../schedule/next-run.js';
 import { parseScheduledKeep } from '../../schedule/scheduled-retention.js';
 import { schtasksCreateArgs, taskName, windowsCommandLine } from '../../schedule/schtasks.js';
 import type { Env } from '../../ui/io.js';
+import type { JobFlags } from './options.js';
 import { isForeign, pathFor, type ScheduledJob, type Scheduler, schedulerOf } from './scheduled-job.js';
-
-/** The flags of `install` and `print` that shape the job. */
-export interface JobFlags {
-  /** `--at`: hourly, daily, weekly or 5 cron fields. @default the profile's stored schedule */
-  at?: string | undefined;
-  /** `--full`: run sync in full every time instead of `--incremental`. */
-  full?: boolean | undefined;
-  /** `--log-file`. @default `<output-dir>/<profile>/sync.log` */
-  logFile?: string | undefined;
-  /** `--keep <n>|all`: passed on to sync, which then keeps the newest n snapshots. @default DEFAULT_SCHEDULED_KEEP */
-  keep?: string | undefined;
-  /** `--node-path`: the Node binary the job runs. @default process.execPath */
-  nodePath?: string | undefined;
-  /** `--cli-path`: the okta-connector script the job runs. @default this installation's bin/okta-connector.js */
-  cliPath?: string | undefined;
-}
 
 /** What a job is planned from: the profile, this shell's environment, and the flags. */
 export interface JobOptions extends JobFlags {

@@ -1,3 +1,4 @@
+import { parseOptions } from '../../cli/parse-options.js';
 import { ExitCode } from '../../errors.js';
 import type { OktaClientOptions } from '../../okta/client.js';
 import type { DnsOptions, TlsOptions } from '../../okta/diagnostics.js';
@@ -13,31 +14,17 @@ import { checkOutputDir } from './checks/output-dir.js';
 import { checkPermissions } from './checks/permissions.js';
 import { checkRateLimitHeadroom } from './checks/rate-limit.js';
 import { startDemoTarget } from './demo.js';
+import { TEST_CONNECTION_OPTIONS, type TestConnectionFlags } from './options.js';
 import type { TestConnectionReport } from './report.js';
 
 export { renderTestConnection } from './render.js';
 export type { Check, CheckStatus, TestConnectionReport } from './report.js';
 
-export interface TestConnectionOptions {
+/** What test-connection runs with: the flags of its table (./options.ts), and what the program and tests give it. */
+export interface TestConnectionOptions extends TestConnectionFlags {
   profile: string;
   env: Env;
   cwd: string;
-  /** `--domain`: test this domain instead of the profile's or the environment's. */
-  domain?: string | undefined;
-  /** `--token-stdin`: read the token from stdin. */
-  tokenStdin?: boolean | undefined;
-  /** `--auth token|oauth`. */
-  auth?: string | undefined;
-  /** `--scopes`: OAuth scopes to ask for (default: every read scope sync may need). */
-  scopes?: string | undefined;
-  /** `--proxy`: wins over HTTPS_PROXY and the profile. */
-  proxy?: string | undefined;
-  /** `--ca-file`: PEM file of extra CA certificates. */
-  caFile?: string | undefined;
-  /** `--output-dir`: check this folder instead of the configured one. */
-  outputDir?: string | undefined;
-  /** `--demo`: check the built-in sample org (what `sync --demo` reads) and `./okta-inventory-demo`. */
-  demo?: boolean | undefined;
   /** Clock in ms, for the clock-skew check and the System Log probe. @default Date.now */
   now?: () => number;
   /** Name resolution and TLS (tests point them at local servers). */
@@ -53,7 +40,8 @@ export interface TestConnectionOptions {
  * and returns them; later checks that depend on a failed one are skipped. Never throws for a failed
  * check: the report's `exitCode` says how it went (0 when only optional data is missing).
  */
-export async function testConnection(options: TestConnectionOptions, io: Io): Promise<TestConnectionReport> {
+export async function testConnection(raw: TestConnectionOptions, io: Io): Promise<TestConnectionReport> {
+  const options = { ...raw, ...parseOptions(TEST_CONNECTION_OPTIONS, raw, 'test-connection') };
   if (!options.demo) return runChecks(options, io);
   const demo = await startDemoTarget(options, io);
   try {
