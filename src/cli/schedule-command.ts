@@ -20,7 +20,7 @@ export function addScheduleCommand(program: Command, wiring: Wiring): void {
       'after',
       examples([
         '# Nightly at 02:30, then check when it runs next',
-        'okta-connector schedule install --at "30 2 * * *"',
+        'okta-connector schedule install --schedule "30 2 * * *"',
         'okta-connector schedule show',
         '',
         '# The entry for deploying by hand (Ansible, Intune, another machine)',
@@ -47,7 +47,7 @@ export function addScheduleCommand(program: Command, wiring: Wiring): void {
       examples([
         '# The schedule stored with "configure --schedule", or one given here',
         'okta-connector schedule install',
-        'okta-connector schedule install --profile sandbox --at weekly --full --keep 8',
+        'okta-connector schedule install --profile sandbox --schedule weekly --full --keep 8',
       ]),
     )
     .action(scheduleAction('scheduleInstall'));
@@ -70,7 +70,7 @@ export function addScheduleCommand(program: Command, wiring: Wiring): void {
     .addHelpText(
       'after',
       examples([
-        'okta-connector schedule print --at daily >> my-crontab',
+        'okta-connector schedule print --schedule daily >> my-crontab',
         'okta-connector schedule print --platform win32 --node-path "C:\\Program Files\\nodejs\\node.exe" --cli-path C:\\okta\\bin\\okta-connector.js --log-file C:\\okta\\sync.log',
       ]),
     )

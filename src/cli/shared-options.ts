@@ -46,11 +46,14 @@ export const CONNECTION_OPTIONS = {
   },
 } satisfies Record<string, OptionSpec>;
 
-/** Where the profile's snapshots are: sync writes them there, export, diff and test-connection read or check them. */
+/**
+ * The inventory folder, one meaning in every command (issue 19): sync writes the snapshots there,
+ * export and diff read them, test-connection checks it, configure stores it in the profile.
+ */
 export const OUTPUT_DIR_OPTION = {
   outputDir: {
     flags: '--output-dir <dir>',
-    help: 'folder of the snapshots',
+    help: 'the inventory folder: sync writes the snapshots there, export and diff read them, test-connection checks it',
     schema: anyText(),
     defaultHelp: "the profile's, else ~/okta-inventory",
   },

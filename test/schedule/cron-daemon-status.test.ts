@@ -124,7 +124,7 @@ describe('schedule show and install when cron does not run, or the profile is go
 
   it('says cron is not running instead of promising the next run', async () => {
     const installed = fakeIo();
-    const install = await scheduleInstall({ ...options(SHELLS), at: '30 2 * * *' }, installed.io);
+    const install = await scheduleInstall({ ...options(SHELLS), schedule: '30 2 * * *' }, installed.io);
     expect(install.action === 'installed' && install.warnings).toContainEqual(
       expect.stringMatching(
         /^cron is not running on this machine \(.*cron.service is inactive\): the entry is installed, but nothing will run until cron is started\. Start it: sudo systemctl enable --now cron$/,
@@ -158,7 +158,7 @@ describe('schedule show and install when cron does not run, or the profile is go
   });
 
   it('an entry whose profile was deleted is never healthy', async () => {
-    await scheduleInstall({ ...options([CRON]), at: 'daily' }, fakeIo().io);
+    await scheduleInstall({ ...options([CRON]), schedule: 'daily' }, fakeIo().io);
     new ConfigStore(env).deleteProfile('default');
     const { io, stdout, stderr } = fakeIo();
     const shown = await scheduleShow(options([CRON]), io);

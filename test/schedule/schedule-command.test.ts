@@ -314,7 +314,7 @@ describe('errors: documented exit codes, no stack traces', () => {
       ['schedule', 'install'],
       ExitCode.Usage,
       /No schedule to install: profile "default" has none stored/,
-      /--at daily/,
+      /--schedule daily/,
     ],
     [
       ['schedule', 'install', '--at', '0 2 * * * *'],
@@ -395,7 +395,7 @@ describe('errors: documented exit codes, no stack traces', () => {
           };
     const { io } = fakeIo();
     const error = await scheduleInstall(
-      { profile: 'default', env, cwd: dir, at: 'daily', run: refusing },
+      { profile: 'default', env, cwd: dir, schedule: 'daily', run: refusing },
       io,
     ).catch((caught: unknown) => caught);
     expect((error as Error).message).toMatch(
@@ -440,7 +440,7 @@ describe('Windows, with schtasks faked', () => {
       {
         ...common,
         run: runner,
-        at: '30 2 * * *',
+        schedule: '30 2 * * *',
         nodePath: 'C:\\Program Files\\nodejs\\node.exe',
         cliPath: 'C:\\okta\\bin\\okta-connector.js',
         logFile: 'C:\\okta\\sync.log',

@@ -1,5 +1,5 @@
 import { anyText, defineOptions, flag, type OptionsOf, type RawOptionsOf } from '../../cli/option-table.js';
-import { CONNECTION_OPTIONS } from '../../cli/shared-options.js';
+import { CONNECTION_OPTIONS, OUTPUT_DIR_OPTION } from '../../cli/shared-options.js';
 
 /**
  * The options of `configure`, declared once (see src/cli/option-table.ts). The setting flags are
@@ -61,12 +61,8 @@ export const CONFIGURE_OPTIONS = defineOptions({
     help: 'let sync use this domain although it does not answer like an Okta org (only for a host you know is yours)',
     schema: flag(),
   },
-  outputDir: {
-    flags: '--output-dir <dir>',
-    help: 'folder sync writes snapshots to',
-    schema: anyText(),
-    defaultHelp: '~/okta-inventory',
-  },
+  // Stored in the profile: the folder the other commands then use.
+  ...OUTPUT_DIR_OPTION,
   format: {
     flags: '--format <format>',
     help: 'snapshot format: json, ndjson or csv',

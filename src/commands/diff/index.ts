@@ -11,6 +11,7 @@ import { diffSnapshots, type EntityOutcome } from '../../diff/diff-snapshots.js'
 import { previousCompleteSnapshot } from '../../diff/previous-snapshot.js';
 import { ExitCode, type ExitCodeValue, InterruptedError, UsageError } from '../../errors.js';
 import { type OpenedSnapshot, openSnapshot } from '../../export/open-snapshot.js';
+import { jsonNeedsOutputFile, outputFormat } from '../../export/output-format.js';
 import { openFileSink, openStreamSink } from '../../export/output-sink.js';
 import type { Env, Io } from '../../ui/io.js';
 import { VERSION } from '../../version.js';
@@ -60,15 +61,11 @@ export interface DiffResult {
  */
 export async function runDiff(options: DiffOptions, io: Io): Promise<DiffResult> {
   const flags = parseOptions(DIFF_OPTIONS, options, 'diff');
-  const format = flags.format;
   const entities = flags.only ?? [...DEFAULT_DIFF_ENTITIES];
   const includeVolatile = flags.includeVolatile;
   const toStdout = flags.output === undefined || flags.output === '-';
-  if (toStdout && io.json) {
-    throw new UsageError('--json prints the summary on stdout, where the changes would go too.', {
-      hint: 'Add --output <file> (or --output /dev/null for the summary only), or leave --json out.',
-    });
-  }
+  const format = outputFormat<DiffFormat>(flags.format, toStdout ? undefined : flags.output, 'ndjson');
+  if (toStdout && io.json) throw jsonNeedsOutputFile('diff', 'changes');
   const outputPath = toStdout ? '-' : resolveUserPath(flags.output!, options.env, options.cwd);
 
   const warnings: string[] = [];

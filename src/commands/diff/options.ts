@@ -40,9 +40,9 @@ export const DIFF_OPTIONS = defineOptions({
   },
   format: {
     flags: '--format <format>',
-    help: DIFF_FORMATS.join(', '),
+    help: 'ndjson, json, csv or html (ndjson: one change a line, for jq and scripts)',
     schema: choice(DIFF_FORMATS),
-    default: 'ndjson',
+    defaultHelp: "--output's extension, else ndjson",
   },
   output: {
     flags: '--output <file>',

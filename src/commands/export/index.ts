@@ -16,6 +16,7 @@ import {
 } from '../../export/licence-report.js';
 import { nearestNames } from '../../export/nearest-names.js';
 import { type OpenedSnapshot, openSnapshot } from '../../export/open-snapshot.js';
+import { jsonNeedsOutputFile, outputFormat } from '../../export/output-format.js';
 import { type OutputSink, openFileSink, openStreamSink } from '../../export/output-sink.js';
 import { createRowWriter, type OutputColumn } from '../../export/row-writer.js';
 import { canonicalViewName, EXPORT_VIEWS, selectView } from '../../export/select-view.js';
@@ -60,32 +61,6 @@ export interface ExportResult {
   warnings: string[];
 }
 
-/** The format an `--output` file's name asks for (`.csv`, `.json`, `.ndjson`/`.jsonl`, `.html`/`.htm`). */
-const FORMAT_OF_EXTENSION: Record<string, ExportFormat> = {
-  csv: 'csv',
-  json: 'json',
-  ndjson: 'ndjson',
-  jsonl: 'ndjson',
-  html: 'html',
-  htm: 'html',
-};
-
-/**
- * `--format`, else the one `--output`'s extension names, else csv. A `--format` that contradicts the
- * file's extension (`--format csv --output x.html`) is refused rather than writing CSV into x.html.
- */
-function outputFormat(format: ExportFormat | undefined, output: string | undefined): ExportFormat {
-  const extension = output?.match(/\.([A-Za-z]+)$/)?.[1]?.toLowerCase();
-  const implied = extension === undefined ? undefined : FORMAT_OF_EXTENSION[extension];
-  if (format === undefined) return implied ?? 'csv';
-  if (implied !== undefined && implied !== format) {
-    throw new UsageError(`--output ${output} names a .${extension} file, but --format is ${format}.`, {
-      hint: `Leave --format out (the extension says ${implied}), or name the file with .${format === 'ndjson' ? 'ndjson' : format}.`,
-    });
-  }
-  return format;
-}
-
 /**
  * Reshapes one snapshot into a view (a raw entity, `assignments` or `licence-usage`) as CSV, JSON,
  * NDJSON or an HTML report, on stdout or into a file (written whole or not at all). Offline: reads
@@ -102,7 +77,7 @@ export async function exportSnapshot(raw: ExportOptions, io: Io): Promise<Export
   }
   const isLicence = viewName === 'licence-usage';
   const toStdout = options.output === undefined || options.output === '-';
-  const format = outputFormat(options.format, toStdout ? undefined : options.output);
+  const format = outputFormat(options.format, toStdout ? undefined : options.output, 'csv');
   if (format === 'html' && !isLicence) {
     throw new UsageError('--format html is the licence-usage report only.', {
       hint: 'Use csv, json or ndjson for other views.',
@@ -114,9 +89,7 @@ export async function exportSnapshot(raw: ExportOptions, io: Io): Promise<Export
   const { activeDays, by } = options;
   const fields = options.fields === undefined ? undefined : parseFieldList(options.fields);
   if (toStdout && io.json) {
-    throw new UsageError('--json prints a summary on stdout, where this export would go too.', {
-      hint: 'Add --output <file> to use --json, or leave --json out.',
-    });
+    throw jsonNeedsOutputFile('export', 'rows');
   }
   const outputPath = toStdout ? '-' : resolveUserPath(options.output!, options.env, options.cwd);
   const csv = { bom: options.bom, formulaProtection: options.formulaProtection };

@@ -36,7 +36,7 @@ export const EXPORT_OPTIONS = defineOptions({
   },
   format: {
     flags: '--format <format>',
-    help: 'csv, json, ndjson, or html for licence-usage',
+    help: 'csv, json, ndjson, or html for licence-usage (csv for a spreadsheet or SAM import)',
     schema: choice(EXPORT_FORMATS),
     defaultHelp: "--output's extension, else csv",
   },

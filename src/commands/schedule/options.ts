@@ -10,11 +10,13 @@ export const SCHEDULE_PLATFORMS = ['linux', 'darwin', 'win32'] as const;
  * the profile's stored schedule is.
  */
 export const SCHEDULE_ENTRY_OPTIONS = defineOptions({
-  at: {
-    flags: '--at <when>',
+  schedule: {
+    flags: '--schedule <when>',
     help: 'hourly, daily, weekly or a 5-field cron expression',
     schema: anyText(),
     defaultHelp: "the profile's schedule",
+    // Its spelling before configure's --schedule and this one meant one thing (issue 19).
+    aliases: ['--at <when>'],
   },
   full: {
     flags: '--full',

@@ -45,9 +45,9 @@ export function loadProfile(options: { profile: string; env: Env }): {
 }
 
 function chooseSchedule(options: JobOptions, profile: Profile | undefined) {
-  if (options.at !== undefined) {
-    const cron = parseCron(options.at);
-    return { schedule: parseSchedule(options.at), cron };
+  if (options.schedule !== undefined) {
+    const cron = parseCron(options.schedule);
+    return { schedule: parseSchedule(options.schedule), cron };
   }
   if (profile?.schedule) {
     try {
@@ -56,16 +56,16 @@ function chooseSchedule(options: JobOptions, profile: Profile | undefined) {
       throw new ConfigError(
         `The schedule stored in profile "${options.profile}" is invalid: ${(error as Error).message}`,
         {
-          hint: `Store a valid one with "okta-connector configure --profile ${options.profile} --schedule daily", or pass --at.`,
+          hint: `Store a valid one with "okta-connector configure --profile ${options.profile} --schedule daily", or pass --schedule.`,
         },
       );
     }
   }
   const flag = options.profile === 'default' ? '' : ` --profile ${options.profile}`;
   throw new UsageError(
-    `No schedule to install: profile "${options.profile}" has none stored and --at was not given.`,
+    `No schedule to install: profile "${options.profile}" has none stored and --schedule was not given.`,
     {
-      hint: `Pass one, e.g. "okta-connector schedule install${flag} --at daily" (hourly, daily, weekly or a cron expression such as "30 2 * * *"), or store it with "okta-connector configure${flag} --schedule daily".`,
+      hint: `Pass one, e.g. "okta-connector schedule install${flag} --schedule daily" (hourly, daily, weekly or a cron expression such as "30 2 * * *"), or store it with "okta-connector configure${flag} --schedule daily".`,
     },
   );
 }

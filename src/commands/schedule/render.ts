@@ -64,7 +64,7 @@ export function renderScheduleResult(result: ScheduleResult, io: Io): void {
         io.logger.info(
           result.storedSchedule
             ? `Install it (${result.storedSchedule}, as stored in the profile) with: okta-connector schedule install${flag}`
-            : `Install one with: okta-connector schedule install${flag} --at daily`,
+            : `Install one with: okta-connector schedule install${flag} --schedule daily`,
         );
       } else {
         const state =

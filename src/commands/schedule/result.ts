@@ -10,7 +10,7 @@ export type ScheduleResult =
       installed: boolean;
       enabled: boolean | null;
       job: ScheduledJob | null;
-      /** The schedule stored in the profile (what `install` uses without --at). */
+      /** The schedule stored in the profile (what `install` uses without --schedule). */
       storedSchedule: string | null;
       /** The last line of the job's log file, if there is one. */
       lastLogLine: string | null;

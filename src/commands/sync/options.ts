@@ -31,7 +31,7 @@ export const SYNC_OPTIONS = defineOptions({
   ...OUTPUT_DIR_OPTION,
   format: {
     flags: '--format <format>',
-    help: 'json, ndjson or csv',
+    help: 'json, ndjson or csv (json keeps every field as Okta returned it)',
     // Checked with the profile's and OKTA_CONNECTOR_FORMAT (config/resolve.ts), which may give it too.
     schema: anyText(),
     defaultHelp: "the profile's, else json",

@@ -1,5 +1,5 @@
-import { anyText, defineOptions, flag, type OptionsOf, type RawOptionsOf } from '../../cli/option-table.js';
-import { CONNECTION_OPTIONS } from '../../cli/shared-options.js';
+import { defineOptions, flag, type OptionsOf, type RawOptionsOf } from '../../cli/option-table.js';
+import { CONNECTION_OPTIONS, OUTPUT_DIR_OPTION } from '../../cli/shared-options.js';
 import { DEMO_OUTPUT_DIR } from '../../demo/demo-output-dir.js';
 
 /**
@@ -23,11 +23,7 @@ export const TEST_CONNECTION_OPTIONS = defineOptions({
   scopes: { ...CONNECTION_OPTIONS.scopes, defaultHelp: 'every read scope sync may need' },
   proxy: CONNECTION_OPTIONS.proxy,
   caFile: CONNECTION_OPTIONS.caFile,
-  outputDir: {
-    flags: '--output-dir <dir>',
-    help: 'check this output directory instead of the configured one',
-    schema: anyText(),
-  },
+  ...OUTPUT_DIR_OPTION,
   demo: {
     flags: '--demo',
     help: `check the built-in sample org (what sync --demo reads) and ./${DEMO_OUTPUT_DIR}/`,
