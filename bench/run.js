@@ -7,7 +7,8 @@
  *     [--root <checkout>]
  *     [--node-options "<flags for the measured CLI>"] [--out <file.json>]
  *     [--export-runs 1] [--snapshot <dir>[,<dir>…]]
- *     [--diff] [--diff-snapshots <from dir>,<to dir>] [--incremental] [--cli-startup [--runs 9]]
+ *     [--diff [--keep-snapshots <dir>]] [--diff-snapshots <from dir>,<to dir>] [--incremental]
+ *     [--cli-startup [--runs 9]]
  *
  * Each run gets a fresh sample org in its own process on 127.0.0.1 (its memory is not counted), with
  * its rate-limit window shrunk to `--window-ms`. The built CLI runs as a user runs it:
@@ -21,9 +22,12 @@
  *
  * Once every format of a size is synced, `diff` compares the first two formats' snapshots (or the one
  * snapshot with itself), against its read baseline: both snapshots' compared entities through the same
- * reader, once each (bench/read-snapshot.js --entities diff). `--diff` runs just that: two syncs of
- * `--size` (default large) in `--format` (default ndjson; a 1 s window unless --window-ms), then the
- * diff; no export, no SDK baseline. `--diff-snapshots` measures the diff of two snapshots already taken.
+ * reader, once each (bench/read-snapshot.js --entities diff). `--diff` runs just that, per `--format`
+ * (default ndjson): a sync of `--size` (default large; a 1 s window unless --window-ms), a scripted
+ * night of changes (the incremental bench's night: every change kind the sample org models, 1 % of
+ * users touched), a second sync, then the diff of the two; no export, no SDK baseline.
+ * `--keep-snapshots <dir>` moves each pair there (`<format>-from`, `<format>-to`) for
+ * `--diff-snapshots`, which measures the diff of two snapshots already taken.
  *
  * `--incremental`: per `--size` (default medium,large), a full sync, a scripted night of changes (1 %
  * of users touched), the incremental sync after it and a full sync of the same moment, in a 1 s window
@@ -40,6 +44,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -61,6 +66,7 @@ import {
   resultRows,
   textTable,
 } from './format-table.js';
+import { nightFor } from './incremental.js';
 import { hasGnuTime, measureProcess } from './measure-process.js';
 import {
   baselineRequestsNeeded,
@@ -99,6 +105,7 @@ function parseOptions(argv) {
       'cli-startup': { type: 'boolean', default: false },
       runs: { type: 'string' },
       'diff-snapshots': { type: 'string' },
+      'keep-snapshots': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -144,6 +151,7 @@ function parseOptions(argv) {
     exportRuns: Number(values['export-runs'] ?? 1),
     snapshots: values.snapshot === undefined ? [] : list(values.snapshot, '', [], 'snapshot', true),
     sizeGiven: values.size !== undefined,
+    keepSnapshots: values['keep-snapshots'] === undefined ? undefined : resolve(values['keep-snapshots']),
     incremental: values.incremental,
     cliStartup: values['cli-startup'],
     runs: Number(values.runs ?? 9),
@@ -245,6 +253,7 @@ class Bench {
     this.results = [];
     this.sizes = {};
     this.ports = {};
+    this.anchors = {};
     this.sequence = 0;
   }
 
@@ -259,15 +268,18 @@ class Bench {
   }
 
   /** Runs `args` under measurement against a fresh sample org; returns the measurement and the org's counters. */
-  async measured(size, name, build, timeoutMs = this.options.timeoutMs) {
+  async measured(size, name, build, timeoutMs = this.options.timeoutMs, changeSet = undefined) {
     const dir = this.dir(name);
     this.ports[size] ??= await freePort();
+    this.anchors[size] ??= Date.now();
     const org = await startSampleOrgProcess({
       root: this.options.root,
       size,
       windowMs: this.options.windowMs,
       statsFile: join(dir, 'server-stats.json'),
       port: this.ports[size],
+      anchor: this.anchors[size],
+      changeSet,
     });
     const { command, args, env } = build(org, dir);
     const stdoutFile = join(dir, 'stdout.txt');
@@ -319,21 +331,30 @@ class Bench {
     return prepared;
   }
 
-  /** One measured sync (then its export, unless --diff); returns its snapshot folder, kept until cleanUp. */
-  async runSync(size, format, prepared, exportCommand) {
-    const label = `sync ${format}`;
+  /**
+   * One measured sync (then its export, unless --diff); returns its snapshot folder, kept until
+   * cleanUp. With `changeSet`, the sample org first applies it (the night between two syncs).
+   */
+  async runSync(size, format, prepared, exportCommand, changeSet = undefined) {
+    const label = `sync ${format}${changeSet ? ' (after the night)' : ''}`;
     this.log(`${size}: ${label} …`);
     const bin = join(this.options.root, 'bin', 'okta-connector.js');
-    const run = await this.measured(size, `${size}-sync-${format}`, (org, dir) => ({
-      command: process.execPath,
-      args: [bin, 'sync', '--output-dir', join(dir, 'snapshots'), '--format', format],
-      env: cleanEnv(dir, {
-        OKTA_CLIENT_ORGURL: org.url,
-        OKTA_CLIENT_TOKEN: org.token,
-        OKTA_CONNECTOR_CONFIG_DIR: join(dir, 'config'),
-        ...(this.options.nodeOptions ? { NODE_OPTIONS: this.options.nodeOptions } : {}),
+    const run = await this.measured(
+      size,
+      `${size}-sync-${format}`,
+      (org, dir) => ({
+        command: process.execPath,
+        args: [bin, 'sync', '--output-dir', join(dir, 'snapshots'), '--format', format],
+        env: cleanEnv(dir, {
+          OKTA_CLIENT_ORGURL: org.url,
+          OKTA_CLIENT_TOKEN: org.token,
+          OKTA_CONNECTOR_CONFIG_DIR: join(dir, 'config'),
+          ...(this.options.nodeOptions ? { NODE_OPTIONS: this.options.nodeOptions } : {}),
+        }),
       }),
-    }));
+      this.options.timeoutMs,
+      changeSet,
+    );
     const { measurement: m, stats, dir } = run;
     let manifest;
     try {
@@ -637,6 +658,20 @@ class Bench {
     rmSync(run.dir, { recursive: true, force: true });
   }
 
+  /** Moves a diffed pair to `--keep-snapshots` (`<format>-from`, `<format>-to`), for --diff-snapshots. */
+  keep(format, fromDir, toDir) {
+    mkdirSync(this.options.keepSnapshots, { recursive: true });
+    for (const [dir, side] of [
+      [fromDir, 'from'],
+      [toDir, 'to'],
+    ]) {
+      const target = join(this.options.keepSnapshots, `${format}-${side}`);
+      rmSync(target, { recursive: true, force: true });
+      renameSync(dir, target);
+      this.log(`kept ${target}`);
+    }
+  }
+
   /** Removes the folders of the runs so far (the snapshots a size's diff compared). */
   removeRuns() {
     for (const name of readdirSync(this.work)) {
@@ -748,13 +783,22 @@ async function main() {
       options.snapshots.length > 0 || options.diffSnapshots.length > 0 ? [] : options.sizes;
     for (const size of measureSizes) {
       const prepared = await bench.prepareSize(size);
+      if (options.diffOnly) {
+        // Per format: a sync, the night, a second sync, and the diff of the two.
+        const night = nightFor(prepared.shape.users);
+        bench.log(`${size}: the night between the two syncs: ${JSON.stringify(night)}`);
+        for (const format of options.formats) {
+          const fromDir = await bench.runSync(size, format, prepared, exportCommand);
+          const toDir = await bench.runSync(size, format, prepared, exportCommand, night);
+          if (fromDir && toDir) await bench.runDiff(size, fromDir, toDir);
+          if (fromDir && toDir && options.keepSnapshots) bench.keep(format, fromDir, toDir);
+          bench.removeRuns();
+        }
+        continue;
+      }
       const taken = [];
       for (const format of options.formats) {
         taken.push(await bench.runSync(size, format, prepared, exportCommand));
-      }
-      // --diff with one format: a second sync of the same org, so two snapshots are compared.
-      if (options.diffOnly && taken.length === 1) {
-        taken.push(await bench.runSync(size, options.formats[0], prepared, exportCommand));
       }
       const [fromDir, toDir = fromDir] = taken.filter(Boolean);
       if (fromDir) await bench.runDiff(size, fromDir, toDir);

@@ -17,6 +17,8 @@ export async function startSampleOrgProcess({
   windowMs,
   statsFile,
   port,
+  changeSet,
+  anchor,
   startTimeoutMs = 60_000,
 }) {
   const args = [
@@ -31,6 +33,10 @@ export async function startSampleOrgProcess({
     statsFile,
     // The same port for two runs of a size: their snapshots are of one org (diff compares only those).
     ...(port === undefined ? [] : ['--port', String(port)]),
+    // The org after a scripted night (mutate's options), as the same seed generates it and then changes.
+    // One anchor for the runs of a size: their generated timestamps are the same.
+    ...(anchor === undefined ? [] : ['--anchor', String(anchor)]),
+    ...(changeSet === undefined ? [] : ['--change-set', JSON.stringify(changeSet)]),
   ];
   const child = startChild(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
