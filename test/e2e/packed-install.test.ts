@@ -7,8 +7,10 @@ import { CHECKOUT_FILES, copyCheckout, exec, NPM, personEnv } from './npm-proces
 
 /**
  * The package as npm publishes it (issue 19): `npm pack` of a checkout without dist/ (prepack builds
- * it), installed globally from the tarball into a temporary prefix, offline (every dependency from
- * npm's cache, which `npm ci` filled), then run. No install script may run or be asked for (npm 11
+ * it), installed globally from the tarball into a temporary prefix, then run. The install prefers
+ * npm's cache: `npm ci` filled it with the tarballs, but a global install (no lockfile) also needs each
+ * dependency's registry metadata, which only an earlier `npm install` may have cached, so `--offline`
+ * made this test depend on what ran before it. No install script may run or be asked for (npm 11
  * warns "install-scripts … not yet covered by allowScripts" for a `prepare`), no dev dependency is
  * installed, and the CLI runs.
  */
@@ -42,7 +44,7 @@ beforeAll(async () => {
       '--global',
       '--prefix',
       prefix,
-      '--offline',
+      '--prefer-offline',
       '--no-audit',
       '--no-fund',
       path.join(dir, pack.filename),
