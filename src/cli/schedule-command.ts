@@ -24,7 +24,7 @@ export function addScheduleCommand(program: Command, wiring: Wiring): void {
         'okta-connector schedule show',
         '',
         '# The entry for deploying by hand (Ansible, Intune, another machine)',
-        'okta-connector schedule print --profile sandbox --platform win32',
+        'okta-connector schedule print --profile sandbox',
       ]),
     );
   const scheduleAction = (name: 'scheduleInstall' | 'schedulePrint' | 'scheduleShow' | 'scheduleRemove') =>
@@ -71,7 +71,7 @@ export function addScheduleCommand(program: Command, wiring: Wiring): void {
       'after',
       examples([
         'okta-connector schedule print --schedule daily >> my-crontab',
-        'okta-connector schedule print --platform win32 --node-path "C:\\Program Files\\nodejs\\node.exe" --cli-path C:\\okta\\bin\\okta-connector.js --log-file C:\\okta\\sync.log',
+        'okta-connector schedule print --platform win32 --node-path "C:\\Program Files\\nodejs\\node.exe" --cli-path "C:\\okta\\bin\\okta-connector.js" --log-file "C:\\okta\\sync.log"',
       ]),
     )
     .action(scheduleAction('schedulePrint'));

@@ -157,7 +157,7 @@ export function planJob(options: JobOptions, platform: string): PlannedJob {
         {
           hint:
             platform === 'win32'
-              ? 'For example: --node-path "C:\\Program Files\\nodejs\\node.exe" --cli-path C:\\okta\\bin\\okta-connector.js --log-file C:\\okta\\sync.log'
+              ? 'For example: --node-path "C:\\Program Files\\nodejs\\node.exe" --cli-path "C:\\okta\\bin\\okta-connector.js" --log-file "C:\\okta\\sync.log"'
               : 'For example: --node-path /usr/bin/node --cli-path /opt/okta-connector/bin/okta-connector.js --log-file /var/log/okta-connector/sync.log',
         },
       );
