@@ -246,7 +246,8 @@ describe('export command', () => {
     const json = captureIo({ json: true });
     const error = await runExport({ outputDir: sample.outputDirs.json, view: 'users' }, json).catch((e) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect(error.hint).toMatch(/--output <file>/);
+    expect(error.message).toMatch(/--json .*add --output <file>/);
+    expect(error.hint).toMatch(/leave --json out/);
   });
 
   it('an unknown --fields or --where field exits 2 naming the nearest known ones', async () => {
