@@ -91,10 +91,9 @@ describe.concurrent('a partial run (Okta answers 403 for optional data)', () => 
     expect(profileEntries(outputDir)).toEqual(ids);
   });
 
-  // BUG: src/sync/collect-inventory.ts (entityTask) turns a 403 on ANY entity into a skipped
-  // entity and a partial run (exit 9). docs/exit-codes.md, ExitCode.Permission in src/errors.ts and
-  // test-connection treat users, groups, apps and app assignments as required: a token whose admin
-  // may not read them should fail the run with exit 5, not produce a "partial" inventory without apps.
+  // Users, groups, apps and app assignments are required (docs/exit-codes.md, test-connection): a
+  // 403 on them fails the run with exit 5 (CollectContext.skipForbidden in src/sync/collect-context.ts),
+  // never a "partial" inventory without apps; only the optional entities make a partial run (exit 9).
   it('apps refused (required data): exit 5, not a partial snapshot', async () => {
     const outputDir = work.outputDir('required-apps');
     const denied = await tinyOrg({ permissions: { deny: ['/api/v1/apps'] } });

@@ -1,0 +1,99 @@
+import { adminRoleRow } from '../../inventory/entities.js';
+import { PermissionError } from '../../okta/errors.js';
+import {
+  listGroupMemberIds,
+  listGroups,
+  listRoleAssigneeUserIds,
+  listUserRoles,
+  type OktaRoleAssignment,
+} from '../../okta/resources.js';
+import type { CollectContext } from '../collect-context.js';
+import { firstSeen } from '../first-seen.js';
+import { IdTable } from '../id-table.js';
+import { runPool } from '../run-pool.js';
+import { unlessDeleted } from '../unless-deleted.js';
+import type { GroupRolesHandoff } from './group-roles-handoff.js';
+
+/**
+ * Admin roles, held directly or through a group. Okta does not promise that the IAM assignee list
+ * names users who hold a role only through a group, so the two are read apart: roles assigned to
+ * users from the assignee list and each one's roles (its GROUP entries left to the second part),
+ * and roles assigned to groups from every group's roles, given to each member of a group that has
+ * any. A row is one (user, role assignment): written once, whichever part meets it first.
+ * Cost: the assignee pages and one request per admin (/api/v1/users/{id}); the group pages, one
+ * request per group and the member pages of the groups holding roles (/api/v1/groups).
+ * No change filter worth trusting: read in full in every run.
+ */
+export function adminRolesTask(context: CollectContext, handoff: GroupRolesHandoff): Promise<void> {
+  const { client, fanOut } = context;
+  return context.entityTask(['admin_roles'], async () => {
+    const writer = context.open('admin_roles');
+    const written = new IdTable();
+    const writeRoles = (userId: string, assignments: OktaRoleAssignment[], groupId: string | null) =>
+      writer.writeMany(
+        firstSeen(written, assignments, (assignment) => `${userId} ${assignment.id}`).map((assignment) =>
+          adminRoleRow(userId, assignment, groupId),
+        ),
+      );
+    handoff.writeGroupRoles = (userIds, roles, groupId) =>
+      writer.writeMany(
+        userIds.flatMap((userId) =>
+          firstSeen(written, roles, (role) => `${userId} ${role.id}`).map((role) =>
+            adminRoleRow(userId, role, groupId),
+          ),
+        ),
+      );
+    const assignedToUsers = runPool(
+      listRoleAssigneeUserIds(client, context.label('admin_roles')),
+      fanOut,
+      async (userId) => {
+        await unlessDeleted(async () => {
+          const assignments = await listUserRoles(client, userId, context.label('admin_roles'));
+          const direct = assignments.filter((assignment) => assignment.assignmentType !== 'GROUP');
+          await writeRoles(userId, direct, null);
+        });
+      },
+    );
+    let groupsRefused: PermissionError | undefined;
+    const assignedToGroups = (async () => {
+      let groupIds: string[] = [];
+      try {
+        if (handoff.fullGroupListing) groupIds = await handoff.groupIdList.promise;
+        else {
+          const seen = new IdTable();
+          for await (const groups of listGroups(client, context.label('admin_roles')))
+            for (const group of firstSeen(seen, groups, (entry) => entry.id)) groupIds.push(group.id);
+        }
+      } catch (error) {
+        if (!(error instanceof PermissionError)) throw error;
+        groupsRefused = error;
+        return;
+      }
+      await runPool(groupIds, fanOut, (groupId) => handoff.rolesOfGroup(groupId).then(() => undefined));
+      // group_members read every group's members and handed those of role-holding groups over.
+      if (handoff.membersShared && (await handoff.sharedMembersRead.promise)) return;
+      await runPool(groupIds, fanOut, async (groupId) => {
+        const roles = await handoff.rolesOfGroup(groupId);
+        if (roles.length === 0) return;
+        await unlessDeleted(async () => {
+          const seen = new IdTable();
+          for await (const userIds of listGroupMemberIds(client, groupId, context.label('admin_roles')))
+            await handoff.writeGroupRoles?.(
+              firstSeen(seen, userIds, (userId) => userId),
+              roles,
+              groupId,
+            );
+        });
+      });
+    })();
+    const [users, groups] = await Promise.allSettled([assignedToUsers, assignedToGroups]);
+    for (const outcome of [users, groups]) if (outcome.status === 'rejected') throw outcome.reason;
+    if (groupsRefused) {
+      // Without the groups, the roles held through them are unknown: no file rather than half of one.
+      context.skipForbidden('admin_roles', groupsRefused, 'groups');
+      await writer.writer.abort();
+      return [];
+    }
+    return [writer];
+  });
+}
