@@ -16,7 +16,9 @@ import {
   type LookupKind,
   VOLATILE_FIELDS,
 } from './diff-entities.js';
-import { compareKeys, entryText, sameText, sortExternally } from './external-sort.js';
+import { compareKeys, ExternalSorter, entryText, sameText } from './external-sort.js';
+import { pairIdenticalRecords, type Side } from './pair-identical-records.js';
+import { openRawRecords } from './raw-records.js';
 
 type Row = Record<string, unknown>;
 
@@ -58,6 +60,11 @@ export interface DiffSnapshotsOptions {
   tempDir: string;
   /** Bytes of canonical text sorted in memory per run and side. @default 8 MiB */
   budgetBytes?: number | undefined;
+  /**
+   * How far a side reads on while one of its records waits for an identical twin in the other file
+   * (NDJSON or CSV on both sides); 0 turns pairing off. @default 4 Mi characters
+   */
+  pairWindowChars?: number | undefined;
   /** Called with every record of the `to` snapshot as it is read (the HTML report's held access). */
   onToRecord?: (entity: DiffEntity, record: Row) => void;
   /** Called when an entity is done (or found missing): its outcome, in order. */
@@ -66,6 +73,9 @@ export interface DiffSnapshotsOptions {
   progress?: { entity: string; records: number };
   signal?: AbortSignal | undefined;
 }
+
+/** Characters of its file a side reads on while a record waits for its twin (memory held per side). */
+export const DEFAULT_PAIR_WINDOW_CHARS = 4 * 1024 * 1024;
 
 /** Bytes of canonical text (UTF-8) held in memory per sorted run. */
 export const DEFAULT_BUDGET_BYTES = 8 * 1024 * 1024;
@@ -172,21 +182,77 @@ async function* diffEntity(
     progress.entity = entity;
     progress.records = 0;
   }
-  const sortSide = (snapshot: OpenedSnapshot, side: 'from' | 'to') => {
-    const observe = side === 'to' ? options.onToRecord : undefined;
-    return sortExternally(
-      readEntityRows(snapshot, entity),
-      (record) => {
-        if (progress) progress.records++;
-        if (provided) remember(provided.map, record.id, provided.read(record));
-        observe?.(entity, record);
-        return { key: keyOf(record), text: sortText(record) };
-      },
-      { tempDir: options.tempDir, name: `${entity}-${side}`, budgetBytes, signal: options.signal },
-    );
+  const observe = options.onToRecord;
+  const sorters = {
+    from: new ExternalSorter({
+      tempDir: options.tempDir,
+      name: `${entity}-from`,
+      budgetBytes,
+      signal: options.signal,
+    }),
+    to: new ExternalSorter({
+      tempDir: options.tempDir,
+      name: `${entity}-to`,
+      budgetBytes,
+      signal: options.signal,
+    }),
   };
-  const { cursor: from } = await sortSide(options.from, 'from');
-  const { cursor: to } = await sortSide(options.to, 'to');
+  /** A record as read: counted, remembered for the lookups, shown to the HTML report if a `to` one. */
+  const read = (side: Side, record: Row) => {
+    if (progress) progress.records++;
+    if (provided) remember(provided.map, record.id, provided.read(record));
+    if (side === 'to') observe?.(entity, record);
+  };
+  const sortRecord = (side: Side, record: Row) => {
+    read(side, record);
+    sorters[side].add({ key: keyOf(record), text: sortText(record) });
+  };
+  const pairable = (['ndjson', 'csv'] as const).find(
+    (format) => fromEntry.format === format && toEntry.format === format,
+  );
+  if (pairable) {
+    const files = {
+      from: await openRawRecords(options.from, entity),
+      to: await openRawRecords(options.to, entity),
+    };
+    try {
+      const fromFile = files.from!;
+      const toFile = files.to!;
+      // Only what is parsed anyway needs the record of an unchanged pair: the lookups, the HTML report.
+      const needsRecord = provided !== undefined || observe !== undefined;
+      await pairIdenticalRecords({
+        from: fromFile,
+        to: toFile,
+        pair:
+          (options.pairWindowChars ?? DEFAULT_PAIR_WINDOW_CHARS) > 0 &&
+          fromFile.header === toFile.header &&
+          fromFile.protectedFormulas === toFile.protectedFormulas,
+        windowChars: options.pairWindowChars ?? DEFAULT_PAIR_WINDOW_CHARS,
+        signal: options.signal,
+        onPaired: (text) => {
+          if (!needsRecord) {
+            if (progress) progress.records += 2;
+            return;
+          }
+          for (const record of toFile.parse(text)) {
+            read('to', record);
+            if (progress) progress.records++;
+          }
+        },
+        onUnpaired: (side, text) => {
+          for (const record of files[side]!.parse(text)) sortRecord(side, record);
+        },
+      });
+    } finally {
+      await files.from?.close();
+      await files.to?.close();
+    }
+  } else {
+    for (const side of ['from', 'to'] as const)
+      for await (const record of readEntityRows(options[side], entity)) sortRecord(side, record);
+  }
+  const { cursor: from } = sorters.from.finish();
+  const { cursor: to } = sorters.to.finish();
 
   const counts = { added: 0, removed: 0, changed: 0 };
   const human = spec.human as readonly HumanField[];

@@ -84,15 +84,17 @@ class RunBuffer {
   size = 0;
 
   constructor(readonly budgetBytes: number) {
-    // Sized for the budget once; it grows only for a record larger than the room left.
-    this.arena = Buffer.allocUnsafe(Math.min(budgetBytes + 256 * 1024, 64 * 1024 * 1024));
+    // Small at first (most entities, and most sides left after pairing, are small), doubled up to the
+    // budget; past it only for a record larger than the room left.
+    this.arena = Buffer.allocUnsafe(Math.min(budgetBytes + 256 * 1024, 64 * 1024));
   }
 
   /** Adds an entry; false when the budget is reached (the entry is added all the same). */
   add(entry: SortEntry): boolean {
     const most = (entry.key.length + entry.text.length) * 3 + 1;
     if (this.used + most > this.arena.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.used + most));
+      const doubled = Math.min(this.arena.length * 2, this.budgetBytes + 256 * 1024);
+      const grown = Buffer.allocUnsafe(Math.max(doubled, this.used + most));
       this.arena.copy(grown, 0, 0, this.used);
       this.arena = grown;
     }
@@ -148,23 +150,40 @@ export async function sortExternally<T>(
   toEntry: (record: T) => SortEntry,
   options: ExternalSortOptions,
 ): Promise<{ runs: number; cursor: SortedCursor }> {
-  const runs: string[] = [];
-  const buffer = new RunBuffer(options.budgetBytes);
-  const spill = () => {
-    const file = join(options.tempDir, `${options.name}-${runs.length}.run`);
-    writeRun(file, buffer);
-    runs.push(file);
-    buffer.clear();
-  };
-  for await (const record of records) {
-    if (!buffer.add(toEntry(record))) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      spill();
-    }
+  const sorter = new ExternalSorter(options);
+  for await (const record of records) sorter.add(toEntry(record));
+  return sorter.finish();
+}
+
+/** {@link sortExternally} fed one entry at a time: `add` each, then `finish` once. */
+export class ExternalSorter {
+  readonly #runs: string[] = [];
+  readonly #buffer: RunBuffer;
+
+  constructor(readonly options: ExternalSortOptions) {
+    this.#buffer = new RunBuffer(options.budgetBytes);
   }
-  if (runs.length === 0) return { runs: 0, cursor: memoryCursor(buffer) };
-  if (buffer.size > 0) spill();
-  return { runs: runs.length, cursor: new MergeCursor(runs) };
+
+  add(entry: SortEntry): void {
+    if (this.#buffer.add(entry)) return;
+    if (this.options.signal?.aborted) throw this.options.signal.reason;
+    this.#spill();
+  }
+
+  /** How many runs were written, and a cursor over the sorted entries (positioned on the first). */
+  finish(): { runs: number; cursor: SortedCursor } {
+    const runs = this.#runs;
+    if (runs.length === 0) return { runs: 0, cursor: memoryCursor(this.#buffer) };
+    if (this.#buffer.size > 0) this.#spill();
+    return { runs: runs.length, cursor: new MergeCursor(runs) };
+  }
+
+  #spill(): void {
+    const file = join(this.options.tempDir, `${this.options.name}-${this.#runs.length}.run`);
+    writeRun(file, this.#buffer);
+    this.#runs.push(file);
+    this.#buffer.clear();
+  }
 }
 
 function memoryCursor(buffer: RunBuffer): SortedCursor {

@@ -37,6 +37,23 @@ function entitySource(
   return { dir: borrowed.dir, manifest: borrowed.manifest, entry };
 }
 
+/**
+ * The file of an entity (where {@link readEntityRows} reads it), its manifest entry, and whether its
+ * CSV cells carry formula guards; undefined when the snapshot has no file for it.
+ */
+export function entityFile(
+  snapshot: OpenedSnapshot,
+  entity: string,
+): { path: string; entry: WrittenEntityManifest; protectedFormulas: boolean } | undefined {
+  const source = entitySource(snapshot, entity);
+  if (!source) return undefined;
+  return {
+    path: join(source.dir, source.entry.file),
+    entry: source.entry,
+    protectedFormulas: source.manifest.options.formulaProtection !== false,
+  };
+}
+
 /** Why the snapshot has no file for `entity`: its `skipped` reason, or "not in the snapshot". */
 export function missingReason(snapshot: OpenedSnapshot, entity: string): string {
   const entry = snapshot.manifest.entities[entity];
@@ -108,36 +125,40 @@ export async function* readEntityRows(
 async function* parseNdjsonRecords(chunks: AsyncIterable<string>, file: string): AsyncGenerator<Row> {
   let pending = '';
   let line = 0;
-  const parse = (text: string): Row | undefined => {
-    line++;
-    const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (trimmed.trim() === '') return undefined;
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch (error) {
-      throw damaged(file, `line ${line} is not valid JSON (${(error as Error).message})`);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw damaged(file, `line ${line} is not a JSON object`);
-    }
-    return value as Row;
-  };
   for await (const chunk of chunks) {
     let start = 0;
     let newline = chunk.indexOf('\n');
     while (newline !== -1) {
       const text = pending === '' ? chunk.slice(start, newline) : pending + chunk.slice(start, newline);
       pending = '';
-      const record = parse(text);
+      const record = ndjsonRecord(text, file, ++line);
       if (record) yield record;
       start = newline + 1;
       newline = chunk.indexOf('\n', start);
     }
     pending += chunk.slice(start);
   }
-  const record = parse(pending);
+  const record = ndjsonRecord(pending, file, ++line);
   if (record) yield record;
+}
+
+/**
+ * The record of one NDJSON line (a trailing CR dropped), or undefined for a blank line.
+ * @throws ConfigError when the line is not a JSON object
+ */
+export function ndjsonRecord(text: string, file: string, line: number): Row | undefined {
+  const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
+  if (trimmed.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch (error) {
+    throw damaged(file, `line ${line} is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw damaged(file, `line ${line} is not a JSON object`);
+  }
+  return value as Row;
 }
 
 async function* csvRecords(
@@ -145,15 +166,30 @@ async function* csvRecords(
   file: string,
   protectedFormulas: boolean,
 ): AsyncGenerator<Row> {
-  let header: string[][] | undefined;
-  let names: string[] = [];
-  let line = 1;
+  let builder: CsvRecordBuilder | undefined;
   for await (const row of rows) {
-    if (!header) {
-      names = protectedFormulas ? row.map(removeFormulaGuard) : row;
-      header = names.map((name) => name.split('.'));
-      continue;
-    }
+    if (!builder) builder = csvRecordBuilder(row, file, protectedFormulas);
+    else yield builder(row);
+  }
+}
+
+/** Turns the rows after a CSV header into records (as {@link readEntityRows} returns them). */
+export type CsvRecordBuilder = (row: string[]) => Row;
+
+/**
+ * The records of a CSV entity file's rows, given its header row: nested objects from the dot-path
+ * names, every value a string, empty cells left out, formula guards removed when `protectedFormulas`.
+ * @throws ConfigError for a row whose field count is not the header's
+ */
+export function csvRecordBuilder(
+  headerRow: string[],
+  file: string,
+  protectedFormulas: boolean,
+): CsvRecordBuilder {
+  const names = protectedFormulas ? headerRow.map(removeFormulaGuard) : headerRow;
+  const header = names.map((name) => name.split('.'));
+  let line = 1;
+  return (row) => {
     line++;
     if (row.length !== header.length) {
       throw damaged(file, `record ${line - 1} has ${row.length} fields, the header ${header.length}`);
@@ -166,8 +202,8 @@ async function* csvRecords(
       if (protectedFormulas) value = removeFormulaGuard(value);
       setPath(record, header[column]!, names[column]!, value);
     }
-    yield record;
-  }
+    return record;
+  };
 }
 
 /** Sets `segments` in `record`, creating objects on the way; falls back to the flat name on a clash. */

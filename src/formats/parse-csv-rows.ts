@@ -20,6 +20,29 @@ export async function* parseCsvRows(
   file: string,
   keepColumn?: (name: string) => boolean,
 ): AsyncGenerator<string[]> {
+  const parser = createCsvRowParser(file, keepColumn);
+  const rows: string[][] = [];
+  const collect = (row: string[]) => {
+    rows.push(row);
+  };
+  for await (const chunk of chunks) {
+    parser.push(chunk, collect);
+    for (const row of rows) yield row;
+    rows.length = 0;
+  }
+  parser.end(collect);
+  yield* rows;
+}
+
+/** The parser of {@link parseCsvRows} fed by hand: each complete row goes to `onRow` as it ends. */
+export interface CsvRowParser {
+  push(chunk: string, onRow: (row: string[]) => void): void;
+  /** The end of the text: the last row if it has no line ending; throws on an open quote. */
+  end(onRow: (row: string[]) => void): void;
+}
+
+/** A {@link CsvRowParser}: the same rules as {@link parseCsvRows}, synchronous. */
+export function createCsvRowParser(file: string, keepColumn?: (name: string) => boolean): CsvRowParser {
   let row: string[] = [];
   /**
    * Per column of the header, whether its values are wanted (`keepColumn`); the others are still
@@ -42,7 +65,7 @@ export async function* parseCsvRows(
     });
   };
 
-  for await (let chunk of chunks) {
+  const push = (chunk: string, onRow: (row: string[]) => void): void => {
     if (first) {
       first = false;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
@@ -132,12 +155,20 @@ export async function* parseCsvRows(
         header = false;
         if (keepColumn) keep = done.map(keepColumn);
       }
-      yield done;
+      onRow(done);
     }
-  }
-  if (state === 'quoted') fail('the file ends inside a quoted field (truncated)');
-  if (rowHasContent || state === 'closed') {
-    row.push(field);
-    yield row;
-  }
+  };
+  const end = (onRow: (row: string[]) => void): void => {
+    if (state === 'quoted') fail('the file ends inside a quoted field (truncated)');
+    if (rowHasContent || state === 'closed') {
+      row.push(field);
+      field = '';
+      state = 'start';
+      rowHasContent = false;
+      const done = row;
+      row = [];
+      onRow(done);
+    }
+  };
+  return { push, end };
 }

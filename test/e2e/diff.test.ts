@@ -150,6 +150,8 @@ let after: Record<string, Row[]>;
 /** json then ndjson, in one profile folder: diff's defaults compare them. */
 let mixedDir: string;
 let csvDir: string;
+/** ndjson then ndjson: most lines the same bytes, paired without being parsed. */
+let ndjsonDir: string;
 const orgs = tinyOrgs();
 const snapshotDir = (outputDir: string, index: number) =>
   path.join(outputDir, 'default', snapshotIds(outputDir)[index]!);
@@ -171,15 +173,18 @@ beforeAll(async () => {
   org = await orgs.start();
   mixedDir = work.outputDir('mixed');
   csvDir = work.outputDir('csv');
+  ndjsonDir = work.outputDir('ndjson');
   await sync(mixedDir, 'json');
   await sync(csvDir, 'csv');
+  await sync(ndjsonDir, 'ndjson');
   before = structuredClone(expectedInventory(org.truth, 0));
   change = org.mutate(EVERY_CHANGE_KIND);
   after = expectedInventory(org.truth, 0);
   expected = expectedChanges(before, after);
   await sync(mixedDir, 'ndjson');
   await sync(csvDir, 'csv');
-}, 120_000);
+  await sync(ndjsonDir, 'ndjson');
+}, 180_000);
 
 afterAll(async () => {
   await orgs.stopAll();
@@ -256,6 +261,14 @@ describe('diff of the sample org before and after a change set', () => {
         `users\\s+${count('added')} added, ${count('removed')} removed, ${count('changed')} changed`,
       ),
     );
+  });
+
+  it('NDJSON snapshots on both sides (identical lines paired unread): the same rows, field for field', async () => {
+    const result = await diff(['--output-dir', ndjsonDir]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(linesOf(ndjson(result.stdout))).toEqual(expected);
+    const mixed = await diff(['--output-dir', mixedDir]);
+    expect(ndjson(result.stdout)).toEqual(ndjson(mixed.stdout));
   });
 
   it('JSON is the same rows as an array; --json puts the summary on stdout', async () => {
