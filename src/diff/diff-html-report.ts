@@ -31,7 +31,7 @@ interface AppAccess {
 
 /**
  * The offline HTML report of a diff: a summary per entity, then the privileged changes (admin roles
- * granted or revoked), joiners, leavers with the access the `to` snapshot still gives them, access
+ * granted or revoked), joiners (new users, and reactivated ones marked so), leavers with the access the `to` snapshot still gives them, access
  * gained and lost per app, and every other change. It is fed the change rows and the `to` snapshot's
  * records as the diff streams them; each section keeps at most `limit` rows (the rest are counted),
  * so its memory is bounded however large the diff.
@@ -72,7 +72,7 @@ export class DiffHtmlReport {
       if (this.#privilegedCount++ < this.#limit) this.#privileged.push(row);
       return;
     }
-    if (row.entity === 'users' && row.change === 'added') {
+    if (row.entity === 'users' && (row.change === 'added' || reactivatedFrom(row) !== undefined)) {
       if (this.#joinerCount++ < this.#limit) this.#joiners.push(row);
       return;
     }
@@ -186,13 +186,16 @@ ${table('summary', ['entity', 'added', 'removed', 'changed', 'note'], rows)}`;
   }
 
   #joinersSection(): string {
-    const rows = this.#joiners.map((row) => [row.login, row.id]);
+    const rows = this.#joiners.map((row) => {
+      const was = reactivatedFrom(row);
+      return [row.login, row.id, was === undefined ? 'new' : `reactivated (was ${was})`, fieldsText(row)];
+    });
     return section(
       'joiners',
-      'Joiners (new users)',
+      'Joiners (new and reactivated users)',
       this.#joinerCount,
       this.#limit,
-      table('joiners', ['login', 'id'], rows),
+      table('joiners', ['login', 'id', 'how', 'fields'], rows),
     );
   }
 
@@ -259,6 +262,17 @@ ${table('summary', ['entity', 'added', 'removed', 'changed', 'note'], rows)}`;
       table('other', ['entity', 'change', 'record', 'fields'], rows),
     );
   }
+}
+
+/**
+ * The status a reactivated user came back from (`DEPROVISIONED` or `SUSPENDED`, now `ACTIVE`): a
+ * joiner for a licence manager, who counts seats again from that day.
+ */
+function reactivatedFrom(row: ChangeRow): string | undefined {
+  if (row.entity !== 'users' || row.change !== 'changed') return undefined;
+  const status = row.fields?.status;
+  if (status?.to !== 'ACTIVE') return undefined;
+  return status.from === 'DEPROVISIONED' || status.from === 'SUSPENDED' ? status.from : undefined;
 }
 
 function verb(row: ChangeRow, added: string, removed: string): string {

@@ -413,6 +413,19 @@ describe('diff of the sample org before and after a change set', () => {
         );
       const joiners = await section('joiners');
       for (const id of change.addedUsers) expect(joiners).toContain(id);
+      // A reactivated user is a joiner again (a seat to count from today), marked so; a new one is "new".
+      const joinerRows = await page.evaluate<string[][]>(
+        '[...document.querySelectorAll("#joiners-table tbody tr")].map((tr) => [...tr.cells].map((td) => td.innerText))',
+      );
+      const howOf = (id: string) => joinerRows.find((cells) => cells[1] === id)?.[2];
+      expect(change.reactivatedUsers.length).toBeGreaterThan(0);
+      for (const id of change.reactivatedUsers) expect(howOf(id), id).toBe('reactivated (was DEPROVISIONED)');
+      for (const id of change.addedUsers) expect(howOf(id), id).toBe('new');
+      expect(joinerRows.length).toBe(change.addedUsers.length + change.reactivatedUsers.length);
+      const joinerTotal = await page.evaluate<string>(
+        '[...document.querySelectorAll(".totals div")].find((div) => div.querySelector("dt").innerText === "Joiners").querySelector("dd").innerText',
+      );
+      expect(joinerTotal).toBe(String(change.addedUsers.length + change.reactivatedUsers.length));
       const leavers = await section('leavers');
       for (const id of [...change.deletedUsers, ...change.deprovisionedUsers]) expect(leavers).toContain(id);
       const apps = await section('apps');
@@ -444,7 +457,8 @@ describe('diff of the sample org before and after a change set', () => {
       expect(privileged).toContain('GROUP');
       const other = await section('other');
       for (const { appId } of change.appStatusChanges) expect(other).toContain(appId);
-      for (const id of [...change.deletedGroups, ...change.reactivatedUsers]) expect(other).toContain(id);
+      for (const id of change.deletedGroups) expect(other).toContain(id);
+      for (const id of change.reactivatedUsers) expect(other).not.toContain(id);
       // The summary table counts what the NDJSON lists.
       const counts = await page.evaluate<string[][]>(
         '[...document.querySelectorAll("#summary-table tbody tr")].map((tr) => [...tr.cells].map((td) => td.innerText))',
@@ -462,7 +476,7 @@ describe('diff of the sample org before and after a change set', () => {
         '(() => { const table = document.getElementById("joiners-table"); table.tHead.rows[0].cells[0].click(); return [...table.tBodies[0].rows].map((tr) => tr.cells[0].innerText); })()',
       );
       expect(logins).toEqual([...logins].sort((a, b) => a.localeCompare(b)));
-      expect(logins.length).toBe(change.addedUsers.length);
+      expect(logins.length).toBe(change.addedUsers.length + change.reactivatedUsers.length);
     } finally {
       await browser.close();
     }
