@@ -19,7 +19,9 @@ export async function startSampleOrgProcess({
   port,
   changeSet,
   anchor,
-  startTimeoutMs = 60_000,
+  // Generous: a `large` org with a change set is generated and then changed before it listens, and the
+  // machine the bench runs on may be loaded.
+  startTimeoutMs = 300_000,
 }) {
   const args = [
     join(root, 'dist', 'demo', 'serve.js'),
