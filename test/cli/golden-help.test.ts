@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANSI, ensureBuilt, makeWorkspace, runCli, type Workspace } from '../e2e/cli-process.js';
+import { ANSI, ensureBuilt, makeWorkspace, type Workspace } from '../e2e/cli-process.js';
+import { COMMANDS, commandsListed, helpOf } from './help-commands.js';
 
 /**
  * The exact `--help` of every command and subcommand (issue 16), as a user sees it: the built CLI
@@ -16,22 +17,7 @@ import { ANSI, ensureBuilt, makeWorkspace, runCli, type Workspace } from '../e2e
 const GOLDEN_DIR = fileURLToPath(new URL('./golden-help/', import.meta.url));
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-/** Every command and subcommand; the first test fails when the CLI has one this list lacks. */
-const COMMANDS: string[][] = [
-  [],
-  ['configure'],
-  ['test-connection'],
-  ['sync'],
-  ['export'],
-  ['diff'],
-  ['schedule'],
-  ['schedule', 'install'],
-  ['schedule', 'show'],
-  ['schedule', 'remove'],
-  ['schedule', 'print'],
-];
-
-const goldenName = (command: string[]) =>
+const goldenName = (command: readonly string[]) =>
   `${command.length === 0 ? 'okta-connector' : command.join('-')}.txt`;
 
 let workspace: Workspace;
@@ -41,17 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => workspace.remove());
 
-async function help(command: string[]) {
-  return runCli([...command, '--help'], { env: workspace.env(undefined, { NO_COLOR: '1', COLUMNS: '80' }) });
-}
-
-/** The names under "Commands:" in a help text, without commander's own `help`. */
-function commandsListed(helpText: string): string[] {
-  const section = helpText.split(/^Commands:\n/m)[1]?.split(/\n\n/)[0] ?? '';
-  return [...section.matchAll(/^ {2}([a-z][\w-]*)/gm)]
-    .map((match) => match[1] ?? '')
-    .filter((name) => name !== 'help');
-}
+const help = (command: readonly string[]) => helpOf(command, workspace);
 
 describe('golden --help', () => {
   it('covers every command and subcommand the CLI lists', async () => {
