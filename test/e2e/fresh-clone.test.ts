@@ -9,7 +9,7 @@ import { CHECKOUT_FILES, copyCheckout, exec, NPM, NPX, personEnv } from './npm-p
 /**
  * README's first command from a fresh clone: `npm install && npx okta-connector sync --demo`. dist/
  * is git-ignored and no install script builds it (issue 19), so the CLI's first run builds it with
- * the checkout's TypeScript. npm installs offline, from the cache `npm ci` filled.
+ * the checkout's TypeScript. npm prefers the cache `npm ci` filled and fetches only what it lacks.
  */
 
 let dir: string;
@@ -34,7 +34,7 @@ describe('a fresh clone', () => {
       HOME: path.join(dir, 'home'),
       OKTA_CONNECTOR_CONFIG_DIR: path.join(dir, 'config'),
     });
-    const installed = await exec(NPM, ['install', '--offline', '--no-audit', '--no-fund'], {
+    const installed = await exec(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund'], {
       cwd: clone,
       env,
     });

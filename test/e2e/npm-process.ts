@@ -15,7 +15,7 @@ export const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
  * This environment without npm's own variables (a nested npm would take `npm_config_local_prefix`
  * and the lifecycle variables of the `npm test` around it), with the Node line under test
  * (OKTA_CONNECTOR_TEST_NODE) first on PATH, so `#!/usr/bin/env node` runs it. npm's cache stays the
- * one `npm ci` filled, whatever HOME the test gives, so `--offline` finds every package.
+ * one `npm ci` filled, whatever HOME the test gives, so `--prefer-offline` rarely needs the registry.
  */
 export function personEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));

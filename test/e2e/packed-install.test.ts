@@ -97,7 +97,7 @@ describe('a checkout installed without dev dependencies', () => {
     const checkout = path.join(dir, 'omit-dev');
     await mkdir(checkout);
     await copyCheckout(checkout, CHECKOUT_FILES);
-    const installed = await exec(NPM, ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], {
+    const installed = await exec(NPM, ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], {
       cwd: checkout,
       env: personEnv(),
     });
