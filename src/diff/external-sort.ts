@@ -58,7 +58,7 @@ function compareEntries(a: CursorEntry, b: CursorEntry): number {
 
 /**
  * A sorted stream read one entry at a time: `current` is the entry (undefined at the end), and
- * `advance()` moves on. Run files are read with synchronous reads of 256 kB: no promise per entry.
+ * `advance()` moves on. Run files are read with synchronous reads of 64 kB: no promise per entry.
  */
 export interface SortedCursor {
   current: CursorEntry | undefined;
@@ -68,6 +68,11 @@ export interface SortedCursor {
 }
 
 const IO_BYTES = 256 * 1024;
+/**
+ * Bytes each run reader holds: a `large` app_users side merges ~30 runs, and both sides merge at
+ * once, so this is paid ~60 times.
+ */
+const READ_BYTES = 64 * 1024;
 const TAB = 9;
 const NEWLINE = 10;
 
@@ -99,7 +104,7 @@ class RunBuffer {
       this.arena = grown;
     }
     if (3 * (this.size + 1) > this.spans.length) {
-      const grown = new Int32Array(this.spans.length * 2);
+      const grown = new Int32Array(Math.max(this.spans.length * 2, 3 * 4096));
       grown.set(this.spans);
       this.spans = grown;
     }
@@ -136,6 +141,13 @@ class RunBuffer {
   clear(): void {
     this.used = 0;
     this.size = 0;
+  }
+
+  /** Drops the arena and spans (after the last spill); the buffer is empty and small from then on. */
+  release(): void {
+    this.clear();
+    this.arena = Buffer.alloc(0);
+    this.spans = new Int32Array(0);
   }
 }
 
@@ -175,6 +187,8 @@ export class ExternalSorter {
     const runs = this.#runs;
     if (runs.length === 0) return { runs: 0, cursor: memoryCursor(this.#buffer) };
     if (this.#buffer.size > 0) this.#spill();
+    // The arena's megabytes are not needed for the merge (the runs are read from disk).
+    this.#buffer.release();
     return { runs: runs.length, cursor: new MergeCursor(runs) };
   }
 
@@ -252,7 +266,7 @@ function writeRun(file: string, buffer: RunBuffer): void {
 /** Reads a run back, one line at a time, from synchronous reads of 256 kB. */
 class RunReader {
   #fd: number | undefined;
-  #buffer = Buffer.allocUnsafe(IO_BYTES);
+  #buffer = Buffer.allocUnsafe(READ_BYTES);
   #start = 0;
   #end = 0;
   #eof = false;
