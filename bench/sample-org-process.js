@@ -3,6 +3,7 @@
  * against the program being measured. It listens on 127.0.0.1 only; its request counters are written
  * to a JSON file when it is stopped.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exitOf, startChild, stopChild } from './child-processes.js';
@@ -23,8 +24,9 @@ export async function startSampleOrgProcess({
   // machine the bench runs on may be loaded.
   startTimeoutMs = 300_000,
 }) {
+  const serve = join(root, 'dist', 'demo', 'serve.js');
   const args = [
-    join(root, 'dist', 'demo', 'serve.js'),
+    serve,
     '--size',
     size,
     '--window-ms',
@@ -36,8 +38,9 @@ export async function startSampleOrgProcess({
     // The same port for two runs of a size: their snapshots are of one org (diff compares only those).
     ...(port === undefined ? [] : ['--port', String(port)]),
     // The org after a scripted night (mutate's options), as the same seed generates it and then changes.
-    // One anchor for the runs of a size: their generated timestamps are the same.
-    ...(anchor === undefined ? [] : ['--anchor', String(anchor)]),
+    // One anchor for the runs of a size: their generated timestamps are the same. A --root checkout
+    // older than --anchor (before afa4073) refuses the option: its org anchors on its own clock.
+    ...(anchor === undefined || !knowsAnchor(serve) ? [] : ['--anchor', String(anchor)]),
     ...(changeSet === undefined ? [] : ['--change-set', JSON.stringify(changeSet)]),
   ];
   const child = startChild(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -90,4 +93,9 @@ export async function startSampleOrgProcess({
       }
     },
   };
+}
+
+/** Whether this build's serve.js takes `--anchor` (older checkouts measured with --root do not). */
+function knowsAnchor(serve) {
+  return readFileSync(serve, 'utf8').includes('--anchor');
 }
