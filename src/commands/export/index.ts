@@ -3,28 +3,20 @@ import { resolveUserPath } from '../../config/paths.js';
 import { resolveSettings } from '../../config/resolve.js';
 import { DEMO_OUTPUT_DIR } from '../../demo/demo-output-dir.js';
 import { InterruptedError, UsageError } from '../../errors.js';
-import { type FieldReader, fieldReader, parseFieldList } from '../../export/field-path.js';
-import { HtmlReportWriter } from '../../export/html-report.js';
-import {
-  appReportIntro,
-  isOverAllocated,
-  REPORT_USER_COLUMNS,
-  reportAppColumns,
-  reportHeading,
-  reportOrder,
-  UnusedAssignmentSummary,
-} from '../../export/licence-report.js';
-import { nearestNames } from '../../export/nearest-names.js';
+import { fieldReader, parseFieldList } from '../../export/field-path.js';
+import { REPORT_USER_COLUMNS, reportAppColumns } from '../../export/licence-report.js';
 import { type OpenedSnapshot, openSnapshot } from '../../export/open-snapshot.js';
 import { jsonNeedsOutputFile, outputFormat } from '../../export/output-format.js';
-import { type OutputSink, openFileSink, openStreamSink } from '../../export/output-sink.js';
+import { openFileSink, openStreamSink } from '../../export/output-sink.js';
 import { createRowWriter, type OutputColumn } from '../../export/row-writer.js';
 import { canonicalViewName, EXPORT_VIEWS, selectView } from '../../export/select-view.js';
-import { DAY_MS, type Row, type ViewData } from '../../export/view.js';
 import { compileWhere } from '../../export/where-expression.js';
 import type { Env, Io } from '../../ui/io.js';
-import { VERSION } from '../../version.js';
+import { FieldPresence } from './field-presence.js';
 import { EXPORT_OPTIONS, type ExportFlags, type ExportFormat } from './options.js';
+import { interrupted, pump } from './pump-rows.js';
+import { refuseUnknownFields } from './refuse-unknown-fields.js';
+import { writeHtml } from './write-licence-html.js';
 
 export { EXPORT_FORMATS, EXPORT_OPTIONS, type ExportFormat } from './options.js';
 
@@ -194,157 +186,8 @@ export async function exportSnapshot(raw: ExportOptions, io: Io): Promise<Export
   };
 }
 
-/**
- * `--fields` and `--where` paths the view does not have are a usage error (exit 2) naming the nearest
- * known ones: an import pipeline must not get an empty column or no rows with only a warning.
- */
-async function refuseUnknownFields(
-  view: ViewData,
-  viewName: string,
-  columns: string[],
-  byFlag: Record<'--fields' | '--where', readonly string[]>,
-): Promise<void> {
-  const paths = [...new Set([...byFlag['--fields'], ...byFlag['--where']])];
-  if (paths.length === 0) return;
-  const { unknown, known } = view.unknownFields
-    ? await view.unknownFields(paths)
-    : { unknown: paths.filter((path) => !columns.includes(path)), known: columns };
-  if (unknown.length === 0) return;
-  const flags = (Object.keys(byFlag) as (keyof typeof byFlag)[]).filter((flag) =>
-    byFlag[flag].some((path) => unknown.includes(path)),
-  );
-  const hints = unknown.map((path) => {
-    const near = nearestNames(path, known);
-    return near.length > 0
-      ? `"${path}": did you mean ${near.map((name) => `"${name}"`).join(' or ')}?`
-      : `"${path}": no known field is close.`;
-  });
-  const list =
-    known.length > 30 ? `${known.slice(0, 30).join(', ')}, … (${known.length} in all)` : known.join(', ');
-  throw new UsageError(
-    `${flags.join(' and ')}: ${viewName} has no field ${unknown.map((path) => `"${path}"`).join(', ')}.`,
-    { hint: `${hints.join(' ')} Fields of ${viewName}: ${list}.` },
-  );
-}
-
-/** Remembers which field paths had a value in at least one row (raw entities, for one warning each). */
-class FieldPresence {
-  readonly #pending: Map<string, FieldReader>;
-  constructor(fields: string[]) {
-    this.#pending = new Map(fields.map((field) => [field, fieldReader(field)]));
-  }
-  observe(row: Row): void {
-    if (this.#pending.size === 0) return;
-    for (const [field, read] of this.#pending) if (read(row) !== undefined) this.#pending.delete(field);
-  }
-  absent(): string[] {
-    return [...this.#pending.keys()];
-  }
-}
-
-interface Run {
-  view: ViewData;
-  snapshot: OpenedSnapshot;
-  columns: OutputColumn[];
-  where: ((row: Row) => boolean) | undefined;
-  sink: OutputSink;
-  signal: AbortSignal | undefined;
-}
-
-/** Streams the view's rows through `--where` into `write`; stops when stdout's reader is gone. */
-async function pump(
-  run: Run & { write: (row: Row) => Promise<void> | undefined; seen?: FieldPresence | undefined },
-): Promise<{ read: number; written: number; stoppedEarly: boolean }> {
-  let read = 0;
-  let written = 0;
-  for await (const row of run.view.rows()) {
-    if (run.signal?.aborted) throw interrupted();
-    read++;
-    run.seen?.observe(row);
-    if (run.where && !run.where(row)) continue;
-    if (run.sink.closed) return { read, written, stoppedEarly: true };
-    const pending = run.write(row);
-    if (pending) await pending;
-    written++;
-  }
-  return { read, written, stoppedEarly: run.sink.closed };
-}
-
 /** ` (users from 2026-11-30T020000Z)`: where the rows of a narrowed latest really came from. */
 function borrowedNote(borrowed: Record<string, string>): string {
   const parts = Object.entries(borrowed).map(([entity, id]) => `${entity} from ${id}`);
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
-}
-
-function interrupted(): InterruptedError {
-  return new InterruptedError('Export interrupted; no output file was written.', {
-    hint: 'An existing file of that name is untouched. Run export again when ready.',
-  });
-}
-
-/** The licence-usage report: over-allocation, totals and a seat chart (per app), then the sortable table. */
-async function writeHtml(
-  run: Run & { by: 'app' | 'user'; activeDays: number; whereText: string | undefined },
-): Promise<{ read: number; written: number; stoppedEarly: boolean }> {
-  const { snapshot, activeDays } = run;
-  const manifest = snapshot.manifest;
-  const cutoff = readableInstant(snapshot.startedAt - activeDays * DAY_MS);
-  const meta = [
-    `Snapshot ${snapshot.id} of ${manifest.org} (profile ${manifest.profile}), taken ${readableInstant(Date.parse(manifest.startedAt))}${manifest.status === 'partial' ? ' — PARTIAL snapshot' : ''}.`,
-    `Active: a sign-in to the app within ${activeDays} days before the snapshot (since ${cutoff}). Unused: assigned, but not active. Sign-in data covers the 90 days before the snapshot; "never signed in" means no sign-in in those 90 days.`,
-    ...(run.whereText === undefined ? [] : [`Filter: ${run.whereText}`]),
-  ];
-  const footer = `okta-connector ${VERSION} export --view licence-usage${run.by === 'user' ? ' --by user' : ''}`;
-  const writer = new HtmlReportWriter(run.sink, run.columns, {
-    heading: (column) => reportHeading(column, activeDays),
-    ...(run.by === 'app' ? { isOver: isOverAllocated, overColumn: 'seatsOverAllocated' } : {}),
-  });
-
-  if (run.by === 'user') {
-    const summary = new UnusedAssignmentSummary();
-    await writer.start({ title: `Unused app assignments — ${hostOf(manifest.org)}`, meta });
-    const counts = await pump({
-      ...run,
-      write: (row) => {
-        summary.observe(row);
-        return writer.write(row);
-      },
-    });
-    if (!counts.stoppedEarly) await writer.end(footer, summary.html(activeDays));
-    return counts;
-  }
-
-  // One row per app: a few hundred rows, held to draw the chart before the table.
-  const rows: Row[] = [];
-  const counts = await pump({
-    ...run,
-    write: async (row) => {
-      rows.push(row);
-    },
-  });
-  const ordered = reportOrder(rows);
-  await writer.start(
-    { title: `Licence usage — ${hostOf(manifest.org)}`, meta },
-    appReportIntro(ordered, activeDays),
-  );
-  for (const row of ordered) {
-    if (run.sink.closed) return { ...counts, stoppedEarly: true };
-    await writer.write(row);
-  }
-  await writer.end(footer);
-  return { ...counts, stoppedEarly: run.sink.closed };
-}
-
-/** `2026-11-01 12:00 UTC`: an instant as a person reads it. */
-function readableInstant(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
-function hostOf(org: string): string {
-  try {
-    return new URL(org).host;
-  } catch {
-    return org;
-  }
 }
