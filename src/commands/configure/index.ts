@@ -1,21 +1,19 @@
 import { parseOptions } from '../../cli/parse-options.js';
-import { parseAuthMode } from '../../config/credentials.js';
-import type { Profile } from '../../config/schema.js';
 import { ConfigStore, loadConfigWriter } from '../../config/store.js';
-import { UsageError } from '../../errors.js';
 import type { OktaClientOptions } from '../../okta/client.js';
-import { type OrgUrl, parseOrgUrl } from '../../okta/org-url.js';
 import type { Env, Io } from '../../ui/io.js';
-import { applyOAuth, type ConfigureGeneratedKey } from './apply-oauth.js';
+import { buildProfile } from './build-profile.js';
 import type { DeleteProfileOptions } from './delete-profile.js';
 import { lookUpNetwork, lookUpOrganization } from './look-up-organization.js';
 import { refuseMixedModes, runProfileMode } from './modes.js';
+import { neededSettings } from './needed-settings.js';
 import { CONFIGURE_OPTIONS, type ConfigureFlags } from './options.js';
 import { viewOf } from './profile-view.js';
 import { askForSettings } from './prompts.js';
 import type { ConfigureResult } from './result.js';
-import { NONE, parseSettingFlags, settingFlagsOf } from './setting-flags.js';
+import { parseSettingFlags, settingFlagsOf } from './setting-flags.js';
 
+export { domainForStorage } from './build-profile.js';
 export { renderConfigureResult } from './render.js';
 export type { ConfigureGeneratedKey, ConfigureResult, OrganizationLookup, ProfileView } from './result.js';
 
@@ -30,13 +28,6 @@ export interface ConfigureOptions extends ConfigureFlags {
   scheduler?: Pick<DeleteProfileOptions, 'platform' | 'run'>;
   /** For the custom-domain lookup. */
   client?: Pick<OktaClientOptions, 'scheduler' | 'timeoutMs'>;
-}
-
-const SCRIPTED_EXAMPLE = `printf '%s\\n' "$OKTA_API_TOKEN" | okta-connector configure --domain acme.okta.com --token-stdin`;
-
-/** How a domain is stored: the host for https, the whole origin on loopback (it may be http). */
-export function domainForStorage(orgUrl: OrgUrl): string {
-  return orgUrl.kind === 'loopback' ? orgUrl.origin : orgUrl.host;
 }
 
 /**
@@ -54,30 +45,16 @@ export async function configure(raw: ConfigureOptions, io: Io): Promise<Configur
   if (done) return done;
 
   const existing = store.getProfile(name);
-  const interactive = io.isTTY.stdin;
-  const wizard = interactive && settingFlags.length === 0;
-  const needsDomain = options.domain === undefined && !existing?.domain;
-  const oauthFlag =
-    (options.auth !== undefined ? parseAuthMode(options.auth, '--auth', true) : existing?.auth) === 'oauth' ||
-    (options.auth === undefined &&
-      (options.clientId !== undefined ||
-        options.privateKeyFile !== undefined ||
-        options.generateKey === true));
-  const needsToken = !oauthFlag && !options.tokenStdin && !existing?.token;
-  if (!interactive && (settingFlags.length === 0 || needsDomain || needsToken)) {
-    const missing = [needsDomain ? '--domain' : '', needsToken ? '--token-stdin' : ''].filter(Boolean);
-    throw new UsageError(
-      settingFlags.length === 0
-        ? 'configure asks its questions on a terminal; without one, give the settings as flags.'
-        : `Profile "${name}" needs ${missing.join(' and ')} (standard input is not a terminal, so configure cannot ask).`,
-      { hint: `For example: ${SCRIPTED_EXAMPLE}` },
-    );
-  }
+  const { wizard, needsDomain, needsToken, oauthFlag } = neededSettings(
+    options,
+    existing,
+    io.isTTY.stdin,
+    settingFlags.length,
+  );
 
   // Flags first: a bad flag fails before any question or read from stdin.
   const flags = parseSettingFlags(options);
-  const { proxy, caFile } = flags;
-  const { orgUrl, oauth, token, oauthAnswers, outputDir, format, schedule } = await askForSettings(
+  const answers = await askForSettings(
     io,
     {
       name,
@@ -92,27 +69,18 @@ export async function configure(raw: ConfigureOptions, io: Io): Promise<Configur
     { ...flags, oauth: oauthFlag },
   );
 
-  const finalOrgUrl = orgUrl ?? parseOrgUrl(existing?.domain);
-  const finalToken = token ?? existing?.token;
-  if (!finalToken && !oauth) throw new UsageError(`Profile "${name}" needs a token: pass --token-stdin.`);
-  const profile: Profile = { ...existing, domain: domainForStorage(finalOrgUrl) };
-  if (finalToken) profile.token = finalToken;
-  let generated: ConfigureGeneratedKey | undefined;
-  if (oauth) generated = applyOAuth(profile, { ...options, ...oauthAnswers });
-  // An explicit choice of the API token (`--auth token`, the wizard) turns OAuth off.
-  else if (profile.auth === 'oauth' && (wizard || options.auth !== undefined)) delete profile.auth;
-  if (outputDir !== undefined) profile.outputDir = outputDir;
-  if (format !== undefined) profile.format = format;
-  if (schedule === '') delete profile.schedule;
-  else if (schedule !== undefined) profile.schedule = schedule;
-  if (proxy !== undefined && NONE.test(proxy)) delete profile.proxy;
-  else if (proxy !== undefined) profile.proxy = proxy;
-  if (caFile === 'none') delete profile.caFile;
-  else if (caFile !== undefined) profile.caFile = caFile;
-  if (options.trustHost) profile.trustedHost = finalOrgUrl.host;
-  // A confirmation is of one host: another domain must be checked (and confirmed) anew.
-  else if (profile.trustedHost !== undefined && profile.trustedHost !== finalOrgUrl.host)
-    delete profile.trustedHost;
+  const {
+    profile,
+    orgUrl: finalOrgUrl,
+    token: finalToken,
+    generated,
+  } = buildProfile({
+    options,
+    existing,
+    answers,
+    flags,
+    wizard,
+  });
 
   const organization =
     finalOrgUrl.kind === 'custom'
