@@ -60,6 +60,19 @@ export function createCsvWriter(options: {
       });
       if (pieces.length > 0) await spool.write(pieces);
     },
+    async writeJsonLines(lines) {
+      if (state !== 'open') throw new InternalError(`The ${entity} writer is ${state}: no more records.`);
+      // The columns come from the records' keys: each line is parsed, but not encoded again.
+      const pieces = joinInPieces(lines, (line) => {
+        const record = JSON.parse(line) as unknown;
+        if (typeof record !== 'object' || record === null || Array.isArray(record))
+          throw new InternalError(`A ${entity} line is not a JSON object.`);
+        collector.observe(record as Record<string, unknown>);
+        count += 1;
+        return `${line}\n`;
+      });
+      if (pieces.length > 0) await spool.write(pieces);
+    },
     async close(): Promise<EntityFileResult> {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is already ${state}.`);
       state = 'closed';

@@ -34,6 +34,14 @@ export function createJsonWriter(options: {
     return `${count === 1 ? '[\n' : ',\n'}${text}`;
   };
 
+  /** The same for a record's JSON text (`writeJsonLines`): only an object's text is a record. */
+  const lineTextOf = (line: string): string => {
+    if (!line.startsWith('{')) throw new InternalError(`A ${entity} line is not a JSON object.`);
+    count += 1;
+    if (format === 'ndjson') return `${line}\n`;
+    return `${count === 1 ? '[\n' : ',\n'}${line}`;
+  };
+
   return {
     async write(record) {
       await this.writeMany([record]);
@@ -41,6 +49,10 @@ export function createJsonWriter(options: {
     async writeMany(records) {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is ${state}: no more records.`);
       if (records.length > 0) await sink.write(joinInPieces(records, textOf));
+    },
+    async writeJsonLines(lines) {
+      if (state !== 'open') throw new InternalError(`The ${entity} writer is ${state}: no more records.`);
+      if (lines.length > 0) await sink.write(joinInPieces(lines, lineTextOf));
     },
     async close(): Promise<EntityFileResult> {
       if (state !== 'open') throw new InternalError(`The ${entity} writer is already ${state}.`);

@@ -51,6 +51,12 @@ export interface EntityWriter {
    * are serialised, instead of living on across one await per record.
    */
   writeMany(records: readonly Record<string, unknown>[]): Promise<void>;
+  /**
+   * Writes records given as their `JSON.stringify` text (an NDJSON line without its `\n`), such as
+   * rows an earlier run wrote: JSON and NDJSON files take the text as it is, byte for byte what
+   * `writeMany` of the parsed records writes, without parsing or encoding them again; CSV parses each.
+   */
+  writeJsonLines(lines: readonly string[]): Promise<void>;
   /** Finishes the file; the writer takes no more records. */
   close(): Promise<EntityFileResult>;
   /** Removes everything this writer wrote (also after `close`). Safe to call more than once. */

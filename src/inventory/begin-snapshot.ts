@@ -167,6 +167,7 @@ export async function beginSnapshot(options: BeginSnapshotOptions): Promise<Snap
       entry.writer = {
         write: (record) => inner.write(record),
         writeMany: (records) => inner.writeMany(records),
+        writeJsonLines: (lines) => inner.writeJsonLines(lines),
         async close(): Promise<EntityFileResult> {
           const result = await inner.close();
           entry.state = 'closed';

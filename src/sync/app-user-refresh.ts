@@ -2,12 +2,15 @@ import type { OktaClient } from '../okta/client.js';
 import { ANY_ATTRIBUTE, AppUserDependencies, changedAttributes } from './app-user-dependencies.js';
 import { ALL_APPS, type ChangeFeed, pairKey } from './change-feed.js';
 import { chooseAppListings } from './choose-app-listings.js';
+import { parseBaseLine } from './incremental-base.js';
+import { idsOfLine } from './leading-ids.js';
 
 type Row = Record<string, unknown>;
 
 /** The previous run's rows, as the incremental engine reads them. */
 interface BaseRows {
-  rows(name: 'users' | 'apps' | 'app_users' | 'app_groups' | 'group_members'): AsyncIterable<Row[]>;
+  /** Each row as its JSON text, in batches (`readBaseLines`). */
+  lines(name: 'users' | 'apps' | 'app_users' | 'app_groups' | 'group_members'): AsyncIterable<string[]>;
 }
 
 /**
@@ -54,10 +57,9 @@ const APP_USERS_PAGE = 500;
 export function keepsAppUserRow(
   plan: AppUserRefreshPlan,
   currentApps: ReadonlySet<string>,
-  row: Row,
+  appId: string,
+  userId: string,
 ): boolean {
-  const appId = idOf(row, 'appId');
-  const userId = idOf(row, 'userId');
   return (
     currentApps.has(appId) &&
     !plan.listedApps.has(appId) &&
@@ -96,7 +98,8 @@ export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefre
   /** Apps whose users are listed in full whatever else changed. */
   const listedInFull = new Set([...feed.changedApps].filter((id) => current.has(id)));
   const knownApps = new Set<string>();
-  for await (const rows of base.rows('apps')) for (const row of rows) knownApps.add(idOf(row));
+  for await (const lines of base.lines('apps'))
+    for (const line of lines) knownApps.add((idsOfLine(line, ['id']) as [string])[0]);
   for (const id of current) if (!knownApps.has(id)) listedInFull.add(id);
 
   /** Apps by group assigned to them, and groups by app (the last run's, and those assigned since). */
@@ -112,10 +115,9 @@ export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefre
   };
   /** (app, group) assignments whose members' rows may have changed: assigned, unassigned, deleted. */
   const groupChanges: [string, string][] = [];
-  for await (const rows of base.rows('app_groups')) {
-    for (const row of rows) {
-      const groupId = idOf(row, 'groupId');
-      const appId = idOf(row, 'appId');
+  for await (const lines of base.lines('app_groups')) {
+    for (const line of lines) {
+      const [appId, groupId] = idsOfLine(line, ['appId', 'groupId']) as [string, string];
       assign(appId, groupId);
       // A deleted group takes its GROUP-scoped assignments with it.
       if (feed.deletedGroups.has(groupId)) groupChanges.push([appId, groupId]);
@@ -159,8 +161,11 @@ export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefre
   // Profile attributes changed per user; a user without an earlier row is new (or was deleted and
   // recreated): every row of theirs is read.
   const before = new Map<string, Row>();
-  for await (const rows of base.rows('users'))
-    for (const row of rows) if (changed.has(idOf(row))) before.set(idOf(row), row);
+  for await (const lines of base.lines('users'))
+    for (const line of lines) {
+      const [userId] = idsOfLine(line, ['id']) as [string];
+      if (changed.has(userId)) before.set(userId, parseBaseLine('users.ndjson', line));
+    }
   /** Users whose profile or status changed, with what changed: their apps are matched below. */
   const pending = new Map<string, Set<string>>();
   for (const [userId, after] of changed) {
@@ -201,10 +206,9 @@ export async function planAppUserRefresh(input: PlanInput): Promise<AppUserRefre
   const pagesOf = (appId: string) => Math.max(1, Math.ceil((rowsOfApp.get(appId) ?? 0) / APP_USERS_PAGE));
   const matchRows = pending.size > 0 || (beyondProfile && feed.membershipUsers.size > 0);
   if (matchRows || needs.size > 0 || groupChanges.length > 0)
-    for await (const rows of base.rows('app_users')) {
-      for (const row of rows) {
-        const userId = idOf(row, 'userId');
-        const appId = idOf(row, 'appId');
+    for await (const lines of base.lines('app_users')) {
+      for (const line of lines) {
+        const [appId, userId] = idsOfLine(line, ['appId', 'userId']) as [string, string];
         rowsOfApp.set(appId, (rowsOfApp.get(appId) ?? 0) + 1);
         const attributes = pending.get(userId);
         if (attributes && (attributes.has('status') || dependencies.affects(appId, attributes)))
@@ -282,10 +286,9 @@ async function readMemberships(
   /** The candidates' memberships at the last run. */
   const memberships = new Set<string>();
   if (usersWithGroupApps.size > 0 || ofGroup.size > 0)
-    for await (const rows of base.rows('group_members'))
-      for (const row of rows) {
-        const userId = idOf(row, 'userId');
-        const groupId = idOf(row, 'groupId');
+    for await (const lines of base.lines('group_members'))
+      for (const line of lines) {
+        const [groupId, userId] = idsOfLine(line, ['groupId', 'userId']) as [string, string];
         ofGroup.get(groupId)?.add(userId);
         if (usersWithGroupApps.has(userId)) memberships.add(pairKey(groupId, userId));
       }

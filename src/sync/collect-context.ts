@@ -26,6 +26,8 @@ export interface CollectProgress {
 export interface IncrementalBase {
   /** The rows of an entity as the previous complete run wrote them (`usage_events`: its sign-ins), in batches. */
   rows(name: EntityName | 'usage_events'): AsyncIterable<Row[]>;
+  /** The same rows as their JSON text (`readBaseLines`): what is kept is copied without parsing it. */
+  lines(name: EntityName | 'usage_events'): AsyncIterable<string[]>;
   /** Server time (ISO) from which changes are read; the caller has already subtracted an overlap. */
   changedSince: string;
   /** The System Log `next` URL the previous run ended on. */

@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { ConfigError } from '../errors.js';
 import { createEntityWriter, entityFileName } from '../formats/create-entity-writer.js';
 import type { EntityFileResult, EntityWriter } from '../formats/entity-writer.js';
@@ -64,37 +63,61 @@ export async function beginBase(
   };
 }
 
-/** Reads the rows of `<baseDir>/<name>.ndjson` in batches of up to 1000; a missing file has no rows. */
-export async function* readBaseRows(
-  baseDir: string,
-  name: string,
-): AsyncGenerator<Record<string, unknown>[]> {
+/**
+ * Reads the lines of `<baseDir>/<name>.ndjson` in batches of up to 1000: each one record's
+ * `JSON.stringify` text, as the last run wrote it (JSON escapes line breaks inside strings, so every
+ * `\n` ends a record). A missing file has no lines. Rows kept unchanged are copied as this text,
+ * neither parsed nor encoded again.
+ */
+export async function* readBaseLines(baseDir: string, name: string): AsyncGenerator<string[]> {
   const file = join(baseDir, `${name}.ndjson`);
   try {
     await stat(file);
   } catch {
     return;
   }
-  const lines = createInterface({
-    input: createReadStream(file, 'utf8'),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let batch: Record<string, unknown>[] = [];
-  for await (const line of lines) {
-    if (line === '') continue;
-    try {
-      batch.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      throw new ConfigError(`The data of the last complete run is damaged (${file}).`, {
-        hint: 'Run sync with --full once; it writes that data anew.',
-      });
+  let rest = '';
+  let batch: string[] = [];
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
+    const text = rest + (chunk as string);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      if (end > start) batch.push(text.slice(start, end));
+      start = end + 1;
+      if (batch.length === 1000) {
+        yield batch;
+        batch = [];
+      }
     }
-    if (batch.length === 1000) {
-      yield batch;
-      batch = [];
-    }
+    rest = text.slice(start);
   }
+  if (rest !== '') batch.push(rest);
   if (batch.length > 0) yield batch;
+}
+
+/** Parses one line of a base file; a line that is not a JSON object means the base is damaged. */
+export function parseBaseLine(file: string, line: string): Record<string, unknown> {
+  let row: unknown;
+  try {
+    row = JSON.parse(line);
+  } catch {
+    row = undefined;
+  }
+  if (typeof row !== 'object' || row === null || Array.isArray(row))
+    throw new ConfigError(`The data of the last complete run is damaged (${file}).`, {
+      hint: 'Run sync with --full once; it writes that data anew.',
+    });
+  return row as Record<string, unknown>;
+}
+
+/** Reads the rows of `<baseDir>/<name>.ndjson` in batches of up to 1000; a missing file has no rows. */
+export async function* readBaseRows(
+  baseDir: string,
+  name: string,
+): AsyncGenerator<Record<string, unknown>[]> {
+  const file = join(baseDir, `${name}.ndjson`);
+  for await (const lines of readBaseLines(baseDir, name))
+    yield lines.map((line) => parseBaseLine(file, line));
 }
 
 /** Whether a base folder exists (a state file may outlive it if someone cleaned up by hand). */
@@ -126,6 +149,9 @@ export function teeWriter(primary: EntityWriter, copy: EntityWriter): EntityWrit
     },
     writeMany: async (records) => {
       await Promise.all([primary.writeMany(records), copy.writeMany(records)]);
+    },
+    writeJsonLines: async (lines) => {
+      await Promise.all([primary.writeJsonLines(lines), copy.writeJsonLines(lines)]);
     },
     close: async (): Promise<EntityFileResult> => {
       await copy.close();

@@ -29,6 +29,7 @@ import {
   type BaseWriter,
   baseExists,
   beginBase,
+  readBaseLines,
   readBaseRows,
   removeOtherBases,
   teeWriter,
@@ -189,6 +190,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
       const baseDir = join(profileFolder, plan.cursor.base);
       incremental = {
         rows: (name) => readBaseRows(baseDir, name),
+        lines: (name) => readBaseLines(baseDir, name),
         changedSince: plan.changedSince,
         logCheckpoint: plan.cursor.logCheckpoint,
       };

@@ -17,6 +17,18 @@ export class SharedWriter {
     return this.writeMany([row]);
   }
 
+  /** Writes rows given as their JSON text (the base's lines, `EntityWriter.writeJsonLines`), in order with the rest. */
+  writeJsonLines(lines: readonly string[]): Promise<void> {
+    if (lines.length === 0) return this.#tail;
+    this.count += lines.length;
+    const count = this.count;
+    this.#tail = this.#tail.then(async () => {
+      await this.writer.writeJsonLines(lines);
+      this.onWrite(this.entity, count);
+    });
+    return this.#tail;
+  }
+
   /** Writes a page of rows as one batch. */
   writeMany(rows: readonly Row[]): Promise<void> {
     if (rows.length === 0) return this.#tail;

@@ -321,6 +321,38 @@ describe('writeMany', () => {
   );
 });
 
+describe('writeJsonLines', () => {
+  it.each(['json', 'ndjson', 'csv'] as const)(
+    'writes records given as JSON text to the same %s bytes as writeMany of the records, mixed in order',
+    async (format) => {
+      const records = [tricky, { id: '2', status: '=x' }, { id: '3' }, { id: '4', profile: { extra: 1 } }];
+      const one = await writeAll(format, records);
+      const linesDir = await mkdtemp(join(tmpdir(), 'okta-writer-lines-'));
+      try {
+        const writer = createEntityWriter({ dir: linesDir, entity: 'users', format });
+        await writer.writeJsonLines([JSON.stringify(records[0])]);
+        await writer.writeMany([records[1] as Record<string, unknown>]);
+        await writer.writeJsonLines([]);
+        await writer.writeJsonLines(records.slice(2).map((record) => JSON.stringify(record)));
+        const result = await writer.close();
+        expect(result.count).toBe(records.length);
+        expect(await readFile(join(linesDir, result.file))).toEqual(one.bytes);
+      } finally {
+        await rm(linesDir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.each(['json', 'ndjson', 'csv'] as const)(
+    'refuses a %s line that is not a JSON object',
+    async (format) => {
+      const writer = createEntityWriter({ dir, entity: 'users', format });
+      await expect(writer.writeJsonLines(['[1,2]'])).rejects.toThrow(/not a JSON object/);
+      await writer.abort();
+    },
+  );
+});
+
 describe('keepNdjsonAt: the records also as NDJSON, written once', () => {
   const records = [tricky, { id: '2', status: '=x' }, { id: '3', profile: { extra: 1 } }];
 

@@ -10,6 +10,7 @@ import { AppUsageAggregator, signInOf } from '../app-usage.js';
 import { ChangeFeed } from '../change-feed.js';
 import type { CollectContext } from '../collect-context.js';
 import { isSkippableFailure } from '../entity-failure.js';
+import { idsOfLine } from '../leading-ids.js';
 
 type Row = Record<string, unknown>;
 type SignIn = { userId: string; appId: string; at: number };
@@ -95,13 +96,16 @@ export class AppUsageTask {
       for await (const page of pollLogEvents(client, since, this.#context.label('app_usage'))) {
         for (const event of page.items as OktaLogEvent[]) this.feed.add(event);
       }
-      for await (const rows of incremental.rows('usage_events')) {
+      for await (const lines of incremental.lines('usage_events')) {
         await this.#keepSignIns(
-          rows.map((row) => ({
-            userId: String(row.userId),
-            appId: String(row.appId),
-            at: Date.parse(String(row.at)),
-          })),
+          lines.map((line) => {
+            const [userId, appId, at] = idsOfLine(line, ['userId', 'appId', 'at']) as [
+              string,
+              string,
+              string,
+            ];
+            return { userId, appId, at: Date.parse(at) };
+          }),
         );
       }
     }

@@ -11,13 +11,12 @@ import type { ChangeFeed } from '../change-feed.js';
 import type { CollectContext } from '../collect-context.js';
 import { firstSeen } from '../first-seen.js';
 import { IdTable } from '../id-table.js';
+import { idsOfLine } from '../leading-ids.js';
 import { pageRepeats } from '../page-repeats.js';
 import { runPool } from '../run-pool.js';
 import { unlessDeleted } from '../unless-deleted.js';
 
 type Row = Record<string, unknown>;
-
-const idOf = (row: Row, key = 'id') => String(row[key]);
 
 /**
  * apps, app_users and app_groups. Apps have no change filter; the list is short, so it is read in
@@ -71,13 +70,21 @@ export function appsTask(
       const listedSet = new Set(listed);
       const currentSet = new Set(appIds);
       /** A previous app-group row stays when its app still exists and is not read again. */
-      const keep = (row: Row) => !rereadSet.has(idOf(row, 'appId')) && currentSet.has(idOf(row, 'appId'));
+      const keep = (line: string) => {
+        const [appId] = idsOfLine(line, ['appId']) as [string];
+        return !rereadSet.has(appId) && currentSet.has(appId);
+      };
 
       const appUsers = await context.dependentPart(appUsersWriter, async (writer) => {
         if (incremental && plan) {
           const kept = plan;
-          for await (const rows of incremental.rows('app_users'))
-            await writer.writeMany(rows.filter((row) => keepsAppUserRow(kept, currentSet, row)));
+          for await (const lines of incremental.lines('app_users'))
+            await writer.writeJsonLines(
+              lines.filter((line) => {
+                const [appId, userId] = idsOfLine(line, ['appId', 'userId']) as [string, string];
+                return keepsAppUserRow(kept, currentSet, appId, userId);
+              }),
+            );
         }
         await runPool(listed, fanOut, async (appId) => {
           await unlessDeleted(async () => {
@@ -101,7 +108,8 @@ export function appsTask(
       });
       const appGroups = await context.dependentPart(appGroupsWriter, async (writer) => {
         if (incremental)
-          for await (const rows of incremental.rows('app_groups')) await writer.writeMany(rows.filter(keep));
+          for await (const lines of incremental.lines('app_groups'))
+            await writer.writeJsonLines(lines.filter(keep));
         await runPool(reread, fanOut, async (appId) => {
           await unlessDeleted(async () => {
             const seen = new IdTable();

@@ -5,13 +5,12 @@ import type { ChangeFeed } from '../change-feed.js';
 import type { CollectContext } from '../collect-context.js';
 import { firstSeen } from '../first-seen.js';
 import { IdTable } from '../id-table.js';
+import { idsOfLine } from '../leading-ids.js';
 import { pageRepeats } from '../page-repeats.js';
 import { runPool } from '../run-pool.js';
 import type { GroupRolesHandoff } from './group-roles-handoff.js';
 
 type Row = Record<string, unknown>;
-
-const idOf = (row: Row, key = 'id') => String(row[key]);
 
 /**
  * groups and group_members. Incremental: groups from their `lastUpdated` filter merged into the last
@@ -45,25 +44,26 @@ export function groupsTask(
         const reread = new Set([...changed.keys(), ...feed.membershipGroups].filter((id) => !gone.has(id)));
         memberGroups.push(...reread);
         if (groupsWriter) {
-          for await (const rows of incremental.rows('groups')) {
-            const merged: Row[] = [];
-            for (const row of rows) {
-              const id = idOf(row);
+          for await (const lines of incremental.lines('groups')) {
+            const merged: string[] = [];
+            for (const line of lines) {
+              const [id] = idsOfLine(line, ['id']) as [string];
               if (gone.has(id)) continue;
-              merged.push(changed.get(id) ?? row);
+              const now = changed.get(id);
+              merged.push(now ? JSON.stringify(now) : line);
               changed.delete(id);
             }
-            await groupsWriter.writeMany(merged);
+            await groupsWriter.writeJsonLines(merged);
           }
           await groupsWriter.writeMany([...changed.values()]);
         }
         if (membersWriter) {
-          const keep = (row: Row) => {
-            const groupId = idOf(row, 'groupId');
-            return !reread.has(groupId) && !gone.has(groupId) && !feed.deletedUsers.has(idOf(row, 'userId'));
+          const keep = (line: string) => {
+            const [groupId, userId] = idsOfLine(line, ['groupId', 'userId']) as [string, string];
+            return !reread.has(groupId) && !gone.has(groupId) && !feed.deletedUsers.has(userId);
           };
-          for await (const rows of incremental.rows('group_members'))
-            await membersWriter.writeMany(rows.filter(keep));
+          for await (const lines of incremental.lines('group_members'))
+            await membersWriter.writeJsonLines(lines.filter(keep));
         }
       } else {
         const seen = new IdTable();
