@@ -338,15 +338,19 @@ export const APP_SIGN_IN_FILTER = APP_SIGN_IN_EVENT_TYPES.map((type) => `eventTy
 
 /**
  * System Log events that tell an incremental sync what changed where no change filter exists:
- * deletions (gone from every list) and everything that moves an app's users or groups (assignment,
- * provisioning, import, lifecycle). Matched by prefix, so event types Okta adds in these families
- * count too. https://developer.okta.com/docs/reference/api/event-types/
+ * deletions (gone from every list), everything that moves an app's users or groups (assignment,
+ * provisioning, import, lifecycle), admin roles granted to or revoked from groups
+ * (`group.privilege.grant|revoke`) and changes to roles and resource sets (`iam.*`). Matched by
+ * prefix, so event types Okta adds in these families count too.
+ * https://developer.okta.com/docs/reference/api/event-types/
  */
 export const CHANGE_EVENT_TYPES = ['user.lifecycle.delete.initiated', 'group.lifecycle.delete'] as const;
 export const CHANGE_EVENT_PREFIXES = [
   'group.user_membership.',
   'application.',
   'group.application_assignment.',
+  'group.privilege.',
+  'iam.',
 ] as const;
 
 /** The change feed alone. */

@@ -32,6 +32,15 @@ export class ChangeFeed {
   readonly membershipRemovedOnly = new Set<string>();
   readonly #membershipPairs = new Set<string>();
 
+  /** Groups granted or revoked an admin role (`group.privilege.grant|revoke`): their roles are read again. */
+  readonly privilegeGroups = new Set<string>();
+  /**
+   * Whether roles themselves may have changed (any `iam.*` event: custom roles, their permissions,
+   * resource sets and their bindings), or a privilege event named no group: then every group's roles
+   * are read again.
+   */
+  allGroupRoles = false;
+
   /** Users whose group memberships changed, with the groups. */
   readonly membershipUsers = new Map<string, Set<string>>();
 
@@ -66,6 +75,12 @@ export class ChangeFeed {
         }
         this.membershipUsers.set(id, groups);
       }
+    } else if (type.startsWith('group.privilege.')) {
+      const groups = idsOf('UserGroup');
+      if (groups.length === 0) this.allGroupRoles = true;
+      for (const id of groups) this.privilegeGroups.add(id);
+    } else if (type.startsWith('iam.')) {
+      this.allGroupRoles = true;
     } else if (type === 'application.lifecycle.activate' || type === 'application.lifecycle.deactivate') {
       // The app's status only, which the full app list reads; its assignments stay as they were.
     } else if (type.startsWith('application.') && idsOf('User').length > 0) {

@@ -31,8 +31,11 @@ export type {
 export async function collectInventory(options: CollectOptions): Promise<CollectResult> {
   const context = new CollectContext(options);
   const systemLog = new AppUsageTask(context);
-  if (context.incremental) await systemLog.readChangesFirst();
-  const changedUsers = await readChangedUsers(context);
+  // Independent reads: the System Log's change events and the users whose lastUpdated moved.
+  const [, changedUsers] = await Promise.all([
+    context.incremental ? systemLog.readChangesFirst() : undefined,
+    readChangedUsers(context),
+  ]);
   const handoff = new GroupRolesHandoff(context);
   const { usageEvents } = systemLog;
   try {
@@ -40,7 +43,7 @@ export async function collectInventory(options: CollectOptions): Promise<Collect
       usersTask(context),
       groupsTask(context, systemLog.feed, handoff),
       appsTask(context, systemLog.feed, changedUsers),
-      adminRolesTask(context, handoff),
+      adminRolesTask(context, handoff, systemLog.feed),
       devicesTask(context),
       systemLog.run(),
     ]);

@@ -81,4 +81,18 @@ describe('the change feed', () => {
     expect(feed.membershipRemovedOnly).toEqual(new Set([pairKey('g1', 'u1')]));
     expect(feed.membershipUsers.get('u2')).toEqual(new Set(['g1']));
   });
+
+  it('names the groups a role was granted to or revoked from; an iam event or a nameless grant reads every group roles', () => {
+    const feed = new ChangeFeed();
+    expect(feed.add(event('group.privilege.grant', [['UserGroup', 'g1']]))).toBe(true);
+    feed.add(event('group.privilege.revoke', [['UserGroup', 'g2']]));
+    expect(feed.privilegeGroups).toEqual(new Set(['g1', 'g2']));
+    expect(feed.allGroupRoles).toBe(false);
+    const roles = new ChangeFeed();
+    expect(roles.add(event('iam.role.update', [['CUSTOM_ROLE', 'cr1']]))).toBe(true);
+    expect(roles.allGroupRoles).toBe(true);
+    const nameless = new ChangeFeed();
+    nameless.add(event('group.privilege.grant', []));
+    expect(nameless.allGroupRoles).toBe(true);
+  });
 });

@@ -83,6 +83,11 @@ describe('sync --incremental: app users, change by change', () => {
     [...org.counters.urls]
       .filter(([url]) => /^\/api\/v1\/apps\/[^/?]+\/users/.test(url))
       .reduce((sum, [, counts]) => sum + counts.requests, 0);
+  /** Requests so far for groups' admin roles (`/api/v1/groups/{id}/roles`). */
+  const groupRoleReads = () =>
+    [...org.counters.urls]
+      .filter(([url]) => /^\/api\/v1\/groups\/[^/?]+\/roles/.test(url))
+      .reduce((sum, [, counts]) => sum + counts.requests, 0);
   const incrementalDir = () => join(root, 'incremental');
 
   /** Applies one change kind, runs incremental then full, and returns both snapshots and the apps-bucket cost. */
@@ -94,8 +99,10 @@ describe('sync --incremental: app users, change by change', () => {
     const apps = bucket('/api/v1/apps');
     const other = bucket('/api/v1');
     const listings = appUserListings();
+    const roleReads = groupRoleReads();
     const incremental = await run(incrementalDir(), { incremental: true });
     const listingRequests = appUserListings() - listings;
+    const groupRoleRequests = groupRoleReads() - roleReads;
     const appsRequests = bucket('/api/v1/apps') - apps;
     const otherRequests = bucket('/api/v1') - other;
     expect(incremental.mode).toBe('incremental');
@@ -107,7 +114,15 @@ describe('sync --incremental: app users, change by change', () => {
       const fromFull = sortedJson(await rowsOf(full.snapshot.dir, entity));
       expect({ entity, rows: fromIncremental }).toEqual({ entity, rows: fromFull });
     }
-    return { summary, incremental, appsRequests, otherRequests, listingRequests, fullAppsRequests };
+    return {
+      summary,
+      incremental,
+      appsRequests,
+      otherRequests,
+      listingRequests,
+      fullAppsRequests,
+      groupRoleRequests,
+    };
   };
 
   it('a profile change that Okta maps into app user profiles, with no assignment event, reaches those rows', async () => {
@@ -197,9 +212,26 @@ describe('sync --incremental: app users, change by change', () => {
   });
 
   it('a group deleted and a role granted to a group', async () => {
-    const { summary } = await afterChange({ deleteGroups: 1, grantGroupRoles: 1 });
+    const { summary, groupRoleRequests } = await afterChange({ deleteGroups: 1, grantGroupRoles: 1 });
     expect(summary.deletedGroups.length).toBe(1);
     expect(summary.groupRoleGrants.length).toBe(1);
+    // Only the group the System Log names with group.privilege.grant has its roles read again.
+    expect(groupRoleRequests).toBe(1);
+  });
+
+  it('a role granted, then memberships changed: group roles are read again only for the groups the System Log names', async () => {
+    const { summary, groupRoleRequests } = await afterChange({ grantGroupRoles: 1 });
+    expect(summary.groupRoleGrants.length).toBe(1);
+    expect(groupRoleRequests).toBe(1);
+    const members = await afterChange({ addMemberships: 3, removeMemberships: 2 });
+    expect(members.summary.addedMemberships.length).toBe(3);
+    expect(members.groupRoleRequests).toBeLessThanOrEqual(
+      new Set(
+        [...members.summary.addedMemberships, ...members.summary.removedMemberships].map(
+          (entry) => entry.groupId,
+        ),
+      ).size,
+    );
   });
 
   it('every kind of change at once', async () => {

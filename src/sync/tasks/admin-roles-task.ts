@@ -7,12 +7,16 @@ import {
   listUserRoles,
   type OktaRoleAssignment,
 } from '../../okta/resources.js';
+import type { ChangeFeed } from '../change-feed.js';
 import type { CollectContext } from '../collect-context.js';
 import { firstSeen } from '../first-seen.js';
 import { IdTable } from '../id-table.js';
+import { parseBaseLine } from '../incremental-base.js';
 import { runPool } from '../run-pool.js';
 import { unlessDeleted } from '../unless-deleted.js';
 import type { GroupRolesHandoff } from './group-roles-handoff.js';
+
+type Row = Record<string, unknown>;
 
 /**
  * Admin roles, held directly or through a group. Okta does not promise that the IAM assignee list
@@ -22,10 +26,19 @@ import type { GroupRolesHandoff } from './group-roles-handoff.js';
  * any. A row is one (user, role assignment): written once, whichever part meets it first.
  * Cost: the assignee pages and one request per admin (/api/v1/users/{id}); the group pages, one
  * request per group and the member pages of the groups holding roles (/api/v1/groups).
- * No change filter worth trusting: read in full in every run.
+ * Incremental: roles assigned to users are read in full as above (no change filter, and not the
+ * binding bucket); roles held through groups are the last run's rows, except for the groups the
+ * System Log names with a role granted or revoked (`group.privilege.*`) or a membership changed
+ * (`group.user_membership.*`): their roles and members are read again. Deleted users and groups
+ * lose their rows. Any `iam.*` event (roles, resource sets, bindings changed) reads every group's
+ * roles again, as a full run does.
  */
-export function adminRolesTask(context: CollectContext, handoff: GroupRolesHandoff): Promise<void> {
-  const { client, fanOut } = context;
+export function adminRolesTask(
+  context: CollectContext,
+  handoff: GroupRolesHandoff,
+  feed: ChangeFeed,
+): Promise<void> {
+  const { client, fanOut, incremental } = context;
   return context.entityTask(['admin_roles'], async () => {
     const writer = context.open('admin_roles');
     const written = new IdTable();
@@ -55,7 +68,45 @@ export function adminRolesTask(context: CollectContext, handoff: GroupRolesHando
       },
     );
     let groupsRefused: PermissionError | undefined;
+    /** Writes the roles of each group for its members, as Okta lists them now. */
+    const readGroupsRoles = async (groupIds: readonly string[]) => {
+      await runPool(groupIds, fanOut, async (groupId) => {
+        const roles = await handoff.rolesOfGroup(groupId);
+        if (roles.length === 0) return;
+        await unlessDeleted(async () => {
+          const seen = new IdTable();
+          for await (const userIds of listGroupMemberIds(client, groupId, context.label('admin_roles')))
+            await handoff.writeGroupRoles?.(
+              firstSeen(seen, userIds, (userId) => userId),
+              roles,
+              groupId,
+            );
+        });
+      });
+    };
     const assignedToGroups = (async () => {
+      if (incremental && !feed.allGroupRoles) {
+        const reread = new Set(
+          [...feed.privilegeGroups, ...feed.membershipGroups].filter((id) => !feed.deletedGroups.has(id)),
+        );
+        for await (const lines of incremental.lines('admin_roles')) {
+          const kept: Row[] = [];
+          for (const line of lines) {
+            const row = parseBaseLine('admin_roles.ndjson', line);
+            const groupId = row.groupId;
+            // Roles assigned to users are read again above; those of groups read again come anew.
+            if (typeof groupId !== 'string' || reread.has(groupId) || feed.deletedGroups.has(groupId))
+              continue;
+            if (feed.deletedUsers.has(String(row.userId))) continue;
+            kept.push(row);
+          }
+          await writer.writeMany(
+            firstSeen(written, kept, (row) => `${String(row.userId)} ${String(row.roleAssignmentId)}`),
+          );
+        }
+        await readGroupsRoles([...reread]);
+        return;
+      }
       let groupIds: string[] = [];
       try {
         if (handoff.fullGroupListing) groupIds = await handoff.groupIdList.promise;
@@ -72,19 +123,7 @@ export function adminRolesTask(context: CollectContext, handoff: GroupRolesHando
       await runPool(groupIds, fanOut, (groupId) => handoff.rolesOfGroup(groupId).then(() => undefined));
       // group_members read every group's members and handed those of role-holding groups over.
       if (handoff.membersShared && (await handoff.sharedMembersRead.promise)) return;
-      await runPool(groupIds, fanOut, async (groupId) => {
-        const roles = await handoff.rolesOfGroup(groupId);
-        if (roles.length === 0) return;
-        await unlessDeleted(async () => {
-          const seen = new IdTable();
-          for await (const userIds of listGroupMemberIds(client, groupId, context.label('admin_roles')))
-            await handoff.writeGroupRoles?.(
-              firstSeen(seen, userIds, (userId) => userId),
-              roles,
-              groupId,
-            );
-        });
-      });
+      await readGroupsRoles(groupIds);
     })();
     const [users, groups] = await Promise.allSettled([assignedToUsers, assignedToGroups]);
     for (const outcome of [users, groups]) if (outcome.status === 'rejected') throw outcome.reason;

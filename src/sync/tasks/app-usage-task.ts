@@ -37,10 +37,38 @@ export class AppUsageTask {
     this.usageEvents = context.openUsageEventsWriter();
   }
 
-  /** An incremental run: the change feed must be known before any entity is merged. */
-  async readChangesFirst(): Promise<void> {
+  /**
+   * An incremental run: the change feed must be known before any entity is merged. Only the change
+   * events are read here; the sign-ins (the kept ones and the new ones) are read by `run`, side by
+   * side with the other entities.
+   */
+  readChangesFirst(): Promise<void> {
+    return this.#needingTheLog(() => this.#readChangeFeed());
+  }
+
+  /** Writes app_usage: a full run reads the System Log first (a refusal skips app_usage alone). */
+  async run(): Promise<void> {
+    const context = this.#context;
+    if (context.incremental) {
+      await this.#needingTheLog(() => this.#readSignIns());
+      return this.#writeUsage();
+    }
+    if (!context.wanted('app_usage')) return;
     try {
-      await this.#readSystemLog();
+      await this.#readSignIns();
+    } catch (error) {
+      if (error instanceof PermissionError) context.skipForbidden('app_usage', error);
+      else if (isSkippableFailure(error)) context.skipFailed('app_usage', error);
+      else throw error;
+      return;
+    }
+    await this.#writeUsage();
+  }
+
+  /** An incremental run cannot go on without the System Log: a refusal fails it, saying what to do. */
+  async #needingTheLog(read: () => Promise<void>): Promise<void> {
+    try {
+      await read();
     } catch (error) {
       if (!(error instanceof PermissionError)) throw error;
       throw new PermissionError(
@@ -53,22 +81,6 @@ export class AppUsageTask {
         },
       );
     }
-  }
-
-  /** Writes app_usage: a full run reads the System Log first (a refusal skips app_usage alone). */
-  async run(): Promise<void> {
-    const context = this.#context;
-    if (context.incremental) return this.#writeUsage();
-    if (!context.wanted('app_usage')) return;
-    try {
-      await this.#readSystemLog();
-    } catch (error) {
-      if (error instanceof PermissionError) context.skipForbidden('app_usage', error);
-      else if (isSkippableFailure(error)) context.skipFailed('app_usage', error);
-      else throw error;
-      return;
-    }
-    await this.#writeUsage();
   }
 
   /** Counts the sign-ins of the last 90 days and keeps them for the next incremental run. */
@@ -85,38 +97,47 @@ export class AppUsageTask {
     );
   }
 
-  /** Reads the System Log once: sign-ins feed app_usage; change events feed the incremental merge. */
-  async #readSystemLog(): Promise<void> {
+  /**
+   * The change events since the previous run's start (less the overlap), not since its checkpoint:
+   * the previous run read the log side by side with everything else, so an event it saw after
+   * listing an app was never applied to that app. The feed is sets of ids: overlap is harmless.
+   */
+  async #readChangeFeed(): Promise<void> {
+    const { client, incremental } = this.#context;
+    if (!incremental) return;
+    const since = { since: incremental.changedSince, filter: CHANGE_FILTER };
+    for await (const page of pollLogEvents(client, since, this.#context.label('app_usage'))) {
+      for (const event of page.items as OktaLogEvent[]) this.feed.add(event);
+    }
+  }
+
+  /**
+   * The sign-ins: a full run's 90 days (its change events feed nothing), or an incremental run's kept
+   * ones and those since the checkpoint. There the change events met again are set apart in a feed of
+   * their own: the one the entities merge with was complete before they started and stays as it was.
+   */
+  async #readSignIns(): Promise<void> {
     const { client, incremental, now } = this.#context;
     if (incremental) {
-      // Changes are read from the previous run's start (less the overlap), not from its checkpoint:
-      // the previous run read the log side by side with everything else, so an event it saw after
-      // listing an app was never applied to that app. The feed is sets of ids: overlap is harmless.
-      const since = { since: incremental.changedSince, filter: CHANGE_FILTER };
-      for await (const page of pollLogEvents(client, since, this.#context.label('app_usage'))) {
-        for (const event of page.items as OktaLogEvent[]) this.feed.add(event);
-      }
+      const counting = this.#aggregator;
       for await (const lines of incremental.lines('usage_events')) {
-        await this.#keepSignIns(
-          lines.map((line) => {
-            const [userId, appId, at] = idsOfLine(line, ['userId', 'appId', 'at']) as [
-              string,
-              string,
-              string,
-            ];
-            return { userId, appId, at: Date.parse(at) };
-          }),
-        );
+        // The last run's sign-ins still in the window are kept as the text it wrote for them.
+        const kept = lines.filter((line) => {
+          const [userId, appId, at] = idsOfLine(line, ['userId', 'appId', 'at']) as [string, string, string];
+          return counting?.addSignIn({ userId, appId, at: Date.parse(at) }) === true;
+        });
+        await this.usageEvents?.writeJsonLines(kept);
       }
     }
     const from = incremental
       ? { checkpoint: incremental.logCheckpoint }
       : { since: new Date(now - 90 * DAY_MS).toISOString(), filter: USAGE_AND_CHANGE_FILTER };
+    const changes = incremental ? new ChangeFeed() : this.feed;
     let events = 0;
     for await (const page of pollLogEvents(client, from, this.#context.label('app_usage'))) {
       const signIns: SignIn[] = [];
       for (const event of page.items as OktaLogEvent[]) {
-        if (this.feed.add(event)) continue;
+        if (changes.add(event)) continue;
         const signIn = signInOf(event);
         if (signIn) signIns.push(signIn);
       }
