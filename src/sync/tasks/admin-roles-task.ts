@@ -89,6 +89,9 @@ export function adminRolesTask(
         const reread = new Set(
           [...feed.privilegeGroups, ...feed.membershipGroups].filter((id) => !feed.deletedGroups.has(id)),
         );
+        // After the roles assigned to users, as a full run mostly writes them: a night without
+        // changes then gives the same file, byte for byte.
+        await Promise.allSettled([assignedToUsers]);
         for await (const lines of incremental.lines('admin_roles')) {
           const kept: Row[] = [];
           for (const line of lines) {
