@@ -7,7 +7,8 @@
  *     [--root <checkout>]
  *     [--node-options "<flags for the measured CLI>"] [--out <file.json>]
  *     [--export-runs 1] [--snapshot <dir>[,<dir>…]]
- *     [--diff [--keep-snapshots <dir>]] [--diff-snapshots <from dir>,<to dir>] [--incremental]
+ *     [--diff [--keep-snapshots <dir>]] [--diff-snapshots <from dir>,<to dir>]
+ *     [--incremental [--night every|issue] [--share 50]]
  *     [--cli-startup [--runs 9]]
  *
  * Each run gets a fresh sample org in its own process on 127.0.0.1 (its memory is not counted), with
@@ -32,6 +33,9 @@
  * `--incremental`: per `--size` (default medium,large), a full sync, a scripted night of changes (1 %
  * of users touched), the incremental sync after it and a full sync of the same moment, in a 1 s window
  * unless --window-ms, every sync at --share percent of each bucket (default 50); per bucket requests incremental/full and wall incremental/full (bench/incremental.js).
+ * `--night issue` makes the night exactly issue 17's list; the default, `every`, adds one of each
+ * change kind the sample org models beyond it (an app deactivated, a group unassigned from an app,
+ * a role granted to a group, a group deleted).
  *
  * `--cli-startup`: `--help`, `--version` and some command helps of the built CLI against `node -e 0`,
  * `--runs` rounds (default 9), the median of each and its ratio to `node -e 0` (bench/cli-startup.js).
@@ -91,6 +95,7 @@ function parseOptions(argv) {
       format: { type: 'string' },
       'window-ms': { type: 'string' },
       share: { type: 'string' },
+      night: { type: 'string' },
       baselines: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'timeout-min': { type: 'string' },
@@ -157,7 +162,11 @@ function parseOptions(argv) {
     runs: Number(values.runs ?? 9),
     incrementalWindowMs: Number(values['window-ms'] ?? 1000),
     incrementalShare: Number(values.share ?? 50),
+    night: values.night ?? 'every',
   };
+  if (options.night !== 'every' && options.night !== 'issue') {
+    throw new Error("--night takes every (every change kind, the default) or issue (issue 17's list)");
+  }
   if (
     !Number.isInteger(options.incrementalShare) ||
     options.incrementalShare < 1 ||
@@ -738,6 +747,7 @@ async function main() {
       sizes: options.sizes,
       windowMs: options.incrementalWindowMs,
       share: options.incrementalShare,
+      night: options.night,
       out: options.out,
     });
     return;
