@@ -203,6 +203,38 @@ describe('sync --incremental', () => {
     }
   }, 120_000);
 
+  it('admin roles without groups or group_members: the groups whose roles may have changed are found without the groups task', async () => {
+    const only = 'admin_roles,app_usage';
+    const runOnly = (outputDir: string, flags: { incremental?: boolean; full?: boolean }) => {
+      const { io } = quietIo();
+      return sync(
+        {
+          profile: 'default',
+          env: { OKTA_CLIENT_ORGURL: org.url, OKTA_CLIENT_TOKEN: org.token, OKTA_CONNECTOR_CONFIG_DIR: root },
+          cwd: root,
+          outputDir,
+          format: 'ndjson',
+          only,
+          ...flags,
+          now: () => clock,
+        },
+        io,
+      );
+    };
+    const dir = join(root, 'roles-only');
+    await runOnly(dir, { incremental: true });
+    clock += 3_600_000;
+    const summary = org.mutate({ seed: 9, grantGroupRoles: 1, addMemberships: 4, removeMemberships: 2 });
+    expect(summary.groupRoleGrants.length).toBe(1);
+    clock += 11 * 60_000;
+    const incremental = await runOnly(dir, { incremental: true });
+    expect(incremental.mode).toBe('incremental');
+    const full = await runOnly(join(root, 'roles-only-full'), { full: true });
+    expect(await canonicalRows(incremental.snapshot.dir, 'admin_roles')).toEqual(
+      await canonicalRows(full.snapshot.dir, 'admin_roles'),
+    );
+  });
+
   it('falls back to a full run when the entities differ from the last complete run', async () => {
     const dir = join(root, 'fallback');
     await run(dir, { incremental: true });

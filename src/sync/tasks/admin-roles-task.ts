@@ -3,6 +3,7 @@ import { PermissionError } from '../../okta/errors.js';
 import {
   listGroupMemberIds,
   listGroups,
+  listGroupsChangedSince,
   listRoleAssigneeUserIds,
   listUserRoles,
   type OktaRoleAssignment,
@@ -29,7 +30,8 @@ type Row = Record<string, unknown>;
  * Incremental: roles assigned to users are read in full as above (no change filter, and not the
  * binding bucket); roles held through groups are the last run's rows, except for the groups the
  * System Log names with a role granted or revoked (`group.privilege.*`) or a membership changed
- * (`group.user_membership.*`): their roles and members are read again. Deleted users and groups
+ * (`group.user_membership.*`), and those whose `lastUpdated` or `lastMembershipUpdated` moved: their
+ * roles and members are read again. Deleted users and groups
  * lose their rows. Any `iam.*` event (roles, resource sets, bindings changed) reads every group's
  * roles again, as a full run does.
  */
@@ -86,8 +88,22 @@ export function adminRolesTask(
     };
     const assignedToGroups = (async () => {
       if (incremental && !feed.allGroupRoles) {
+        // The groups whose members may have changed: the groups task's (both signals), or, when it
+        // does not run, the same `lastUpdated`/`lastMembershipUpdated` filter read here.
+        let changedGroups: ReadonlySet<string>;
+        try {
+          changedGroups = handoff.groupsListed
+            ? await handoff.changedGroups.promise
+            : await groupsChangedSince(context, incremental.changedSince);
+        } catch (error) {
+          if (!(error instanceof PermissionError)) throw error;
+          groupsRefused = error;
+          return;
+        }
         const reread = new Set(
-          [...feed.privilegeGroups, ...feed.membershipGroups].filter((id) => !feed.deletedGroups.has(id)),
+          [...feed.privilegeGroups, ...feed.membershipGroups, ...changedGroups].filter(
+            (id) => !feed.deletedGroups.has(id),
+          ),
         );
         // After the roles assigned to users, as a full run mostly writes them: a night without
         // changes then gives the same file, byte for byte.
@@ -138,4 +154,12 @@ export function adminRolesTask(
     }
     return [writer];
   });
+}
+
+/** The ids of the groups whose `lastUpdated` or `lastMembershipUpdated` moved since `since`. */
+async function groupsChangedSince(context: CollectContext, since: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const groups of listGroupsChangedSince(context.client, since, context.label('admin_roles')))
+    for (const group of groups) ids.add(group.id);
+  return ids;
 }

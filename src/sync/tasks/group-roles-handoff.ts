@@ -21,6 +21,14 @@ export class GroupRolesHandoff {
   readonly membersShared: boolean;
   /** The group ids the groups task listed (full runs). */
   readonly groupIdList = settleLater<string[]>();
+  /**
+   * Incremental runs: the groups the groups task reads members of again (their `lastUpdated` or
+   * `lastMembershipUpdated` moved, or the System Log names a membership), for admin roles to read
+   * those groups' roles again too. Settled only when the groups task runs (`groupsListed`).
+   */
+  readonly changedGroups = settleLater<ReadonlySet<string>>();
+  /** Whether the groups task runs (groups or group_members selected) and so settles `changedGroups`. */
+  readonly groupsListed: boolean;
   /** Whether group_members read every group's members (and so handed them all over). */
   readonly sharedMembersRead = settleLater<boolean>();
   /** Set by the admin-roles task: writes a group's roles for its members. */
@@ -32,6 +40,7 @@ export class GroupRolesHandoff {
     this.#context = context;
     this.fullGroupListing =
       !context.incremental && (context.wanted('groups') || context.wanted('group_members'));
+    this.groupsListed = context.wanted('groups') || context.wanted('group_members');
     this.membersShared =
       this.fullGroupListing && context.wanted('group_members') && context.wanted('admin_roles');
   }

@@ -32,16 +32,22 @@ export function groupsTask(
       const memberGroups: string[] = [];
       if (incremental) {
         const changed = new Map<string, Row>();
-        for await (const groups of listGroupsChangedSince(
-          client,
-          incremental.changedSince,
-          context.label('groups'),
-        )) {
-          // A map by id: a group listed twice is kept once.
-          for (const group of groups) changed.set(group.id, groupRow(group));
+        try {
+          for await (const groups of listGroupsChangedSince(
+            client,
+            incremental.changedSince,
+            context.label('groups'),
+          )) {
+            // A map by id: a group listed twice is kept once.
+            for (const group of groups) changed.set(group.id, groupRow(group));
+          }
+        } catch (error) {
+          handoff.changedGroups.reject(error);
+          throw error;
         }
         const gone = feed.deletedGroups;
         const reread = new Set([...changed.keys(), ...feed.membershipGroups].filter((id) => !gone.has(id)));
+        handoff.changedGroups.resolve(reread);
         memberGroups.push(...reread);
         if (groupsWriter) {
           for await (const lines of incremental.lines('groups')) {
