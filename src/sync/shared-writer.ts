@@ -19,23 +19,21 @@ export class SharedWriter {
 
   /** Writes rows given as their JSON text (the base's lines, `EntityWriter.writeJsonLines`), in order with the rest. */
   writeJsonLines(lines: readonly string[]): Promise<void> {
-    if (lines.length === 0) return this.#tail;
-    this.count += lines.length;
-    const count = this.count;
-    this.#tail = this.#tail.then(async () => {
-      await this.writer.writeJsonLines(lines);
-      this.onWrite(this.entity, count);
-    });
-    return this.#tail;
+    return this.#enqueue(lines.length, () => this.writer.writeJsonLines(lines));
   }
 
   /** Writes a page of rows as one batch. */
   writeMany(rows: readonly Row[]): Promise<void> {
-    if (rows.length === 0) return this.#tail;
-    this.count += rows.length;
+    return this.#enqueue(rows.length, () => this.writer.writeMany(rows));
+  }
+
+  /** Queues a write of `size` rows after those before it, and reports the count once it is done. */
+  #enqueue(size: number, write: () => Promise<void>): Promise<void> {
+    if (size === 0) return this.#tail;
+    this.count += size;
     const count = this.count;
     this.#tail = this.#tail.then(async () => {
-      await this.writer.writeMany(rows);
+      await write();
       this.onWrite(this.entity, count);
     });
     return this.#tail;

@@ -63,7 +63,7 @@ describe('sync --incremental', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  const run = async (outputDir: string, flags: { incremental?: boolean; full?: boolean }) => {
+  const run = async (outputDir: string, flags: { incremental?: boolean; full?: boolean; only?: string }) => {
     const { io } = quietIo();
     return sync(
       {
@@ -205,22 +205,8 @@ describe('sync --incremental', () => {
 
   it('admin roles without groups or group_members: the groups whose roles may have changed are found without the groups task', async () => {
     const only = 'admin_roles,app_usage';
-    const runOnly = (outputDir: string, flags: { incremental?: boolean; full?: boolean }) => {
-      const { io } = quietIo();
-      return sync(
-        {
-          profile: 'default',
-          env: { OKTA_CLIENT_ORGURL: org.url, OKTA_CLIENT_TOKEN: org.token, OKTA_CONNECTOR_CONFIG_DIR: root },
-          cwd: root,
-          outputDir,
-          format: 'ndjson',
-          only,
-          ...flags,
-          now: () => clock,
-        },
-        io,
-      );
-    };
+    const runOnly = (outputDir: string, flags: { incremental?: boolean; full?: boolean }) =>
+      run(outputDir, { ...flags, only });
     const dir = join(root, 'roles-only');
     await runOnly(dir, { incremental: true });
     clock += 3_600_000;
