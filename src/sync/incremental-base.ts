@@ -78,11 +78,17 @@ export async function* readBaseLines(baseDir: string, name: string): AsyncGenera
   }
   let rest = '';
   let batch: string[] = [];
+  // Kept lines are copied unparsed, so a line that is not an object's text (a file cut short, a
+  // line lost to a bad disk) is refused here rather than copied into the snapshot.
+  const take = (line: string) => {
+    if (!line.startsWith('{') || !line.endsWith('}')) throw damagedBase(file);
+    batch.push(line);
+  };
   for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
     const text = rest + (chunk as string);
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      if (end > start) batch.push(text.slice(start, end));
+      if (end > start) take(text.slice(start, end));
       start = end + 1;
       if (batch.length === 1000) {
         yield batch;
@@ -91,7 +97,7 @@ export async function* readBaseLines(baseDir: string, name: string): AsyncGenera
     }
     rest = text.slice(start);
   }
-  if (rest !== '') batch.push(rest);
+  if (rest !== '') take(rest);
   if (batch.length > 0) yield batch;
 }
 
@@ -103,11 +109,14 @@ export function parseBaseLine(file: string, line: string): Record<string, unknow
   } catch {
     row = undefined;
   }
-  if (typeof row !== 'object' || row === null || Array.isArray(row))
-    throw new ConfigError(`The data of the last complete run is damaged (${file}).`, {
-      hint: 'Run sync with --full once; it writes that data anew.',
-    });
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) throw damagedBase(file);
   return row as Record<string, unknown>;
+}
+
+function damagedBase(file: string): ConfigError {
+  return new ConfigError(`The data of the last complete run is damaged (${file}).`, {
+    hint: 'Run sync with --full once; it writes that data anew.',
+  });
 }
 
 /** Reads the rows of `<baseDir>/<name>.ndjson` in batches of up to 1000; a missing file has no rows. */
